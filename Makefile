@@ -1,0 +1,51 @@
+# Levant24: everything a developer and CI need, from a bare Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate demo serve lint messages check clean gettext
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# GNU gettext lets the tests check the catalogue against the sources.
+gettext:
+	@command -v xgettext >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext >/dev/null) ; } || \
+	  echo "notice: GNU gettext not installed; the catalogue completeness test will be skipped"
+
+test: install check gettext
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Regenerate the Arabic catalogue from the sources (needs GNU gettext), then compile it.
+messages: install
+	$(MANAGE) makemessages -l ar --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=media
+	$(MANAGE) compilemessages -l ar --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

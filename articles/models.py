@@ -1,0 +1,280 @@
+from urllib.parse import parse_qs, urlparse
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from .fields import SanitizedHTMLField
+from .images import validate_image_upload
+
+
+def arabic_slugify(text: str) -> str:
+    """A slug that keeps Arabic letters (``allow_unicode``)."""
+    return slugify(text, allow_unicode=True)[:200].strip("-") or "article"
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Kind(models.TextChoices):
+    NEWS = "news", _("News")
+    ANALYSIS = "analysis", _("Analysis")
+    INTERVIEW = "interview", _("Interview")
+    DEEP_DIVE = "deep_dive", _("Deep dive")
+    OPINION = "opinion", _("Opinion")
+    INFOGRAPHIC = "infographic", _("Infographic")
+    VIDEO = "video", _("Video")
+
+
+# The four kinds listed together under "مقالات".
+FEATURE_KINDS = (Kind.ANALYSIS, Kind.INTERVIEW, Kind.DEEP_DIVE, Kind.OPINION)
+
+# Plural labels used for menus and listing titles.
+KIND_PLURALS = {
+    Kind.NEWS: _("News"),
+    Kind.ANALYSIS: _("Analyses"),
+    Kind.INTERVIEW: _("Interviews"),
+    Kind.DEEP_DIVE: _("Deep dives"),
+    Kind.OPINION: _("Opinion"),
+    Kind.INFOGRAPHIC: _("Infographics"),
+    Kind.VIDEO: _("Videos"),
+}
+
+# Arabic URL segments for kind listings.
+KIND_SLUGS = {
+    Kind.NEWS: "أخبار",
+    Kind.ANALYSIS: "تحليلات",
+    Kind.INTERVIEW: "مقابلات",
+    Kind.DEEP_DIVE: "مقال-عميق",
+    Kind.OPINION: "مقال-رأي",
+    Kind.INFOGRAPHIC: "إنفوجرافيك",
+    Kind.VIDEO: "فيديو",
+}
+FEATURES_SLUG = "مقالات"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what the public may see."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def of_kind(self, *kinds):
+        return self.filter(kind__in=kinds)
+
+    def for_listing(self):
+        """What a teaser needs, in a fixed number of queries."""
+        return self.select_related("section", "author").defer("body")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+def validate_video_url(value: str) -> None:
+    if value and video_embed_url(value) is None:
+        raise ValidationError(_("Only YouTube and Vimeo links can be embedded."))
+
+
+def video_embed_url(url: str) -> str | None:
+    """The privacy-friendly player URL for a YouTube or Vimeo link."""
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return None
+    if parsed.scheme not in ("http", "https"):
+        return None
+    host = (parsed.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    video_id = ""
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if parsed.path == "/watch":
+            video_id = parse_qs(parsed.query).get("v", [""])[0]
+        elif parsed.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = parsed.path.split("/")[2]
+        if video_id and video_id.replace("-", "").replace("_", "").isalnum():
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    elif host == "youtu.be":
+        video_id = parsed.path.strip("/").split("/")[0]
+        if video_id and video_id.replace("-", "").replace("_", "").isalnum():
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+    elif host in ("vimeo.com", "player.vimeo.com"):
+        parts = [p for p in parsed.path.split("/") if p]
+        digits = [p for p in parts if p.isdigit()]
+        if digits:
+            return f"https://player.vimeo.com/video/{digits[0]}?dnt=1"
+    return None
+
+
+class Article(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=255, allow_unicode=True, blank=True)
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("author"),
+        limit_choices_to={"is_staff": True},
+    )
+    lead = models.TextField(_("lead"), blank=True, max_length=1000)
+    body = SanitizedHTMLField(_("body"), blank=True)
+
+    image = models.ImageField(
+        _("featured image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_image_upload],
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(_("image credit"), max_length=150, blank=True)
+    image_alt = models.CharField(_("image alt text"), max_length=300, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("publish time"), null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_lead = models.BooleanField(_("lead story"), default=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    review_note = models.TextField(_("note from the editor"), blank=True)
+
+    # Kind-specific parts.
+    interviewee_name = models.CharField(_("interviewee"), max_length=150, blank=True)
+    interviewee_role = models.CharField(_("interviewee's role"), max_length=200, blank=True)
+    video_url = models.URLField(
+        _("video link"),
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("A YouTube or Vimeo link."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            models.Index(fields=["kind", "status", "-published_at"], name="article_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = arabic_slugify(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """Edited noticeably after it went public."""
+        return bool(
+            self.published_at
+            and self.updated_at
+            and (self.updated_at - self.published_at).total_seconds() > 600
+        )
+
+    @property
+    def video_embed_url(self) -> str | None:
+        return video_embed_url(self.video_url) if self.video_url else None
+
+    @property
+    def is_feature(self) -> bool:
+        return self.kind in FEATURE_KINDS
+
+
+class SiteSettings(models.Model):
+    """Site identity that the site admin edits: name, about text, social links."""
+
+    site_name = models.CharField(_("site name"), max_length=100, default="ليفانت 24")
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    about = models.TextField(_("about the site"), blank=True)
+    x_url = models.URLField(_("X (Twitter)"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    telegram_url = models.URLField(_("Telegram"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    whatsapp_url = models.URLField(_("WhatsApp channel"), blank=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return self.site_name
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    @property
+    def social_links(self) -> list[tuple[str, str, str]]:
+        """(key, label, url) for each configured network."""
+        links = [
+            ("x", _("X"), self.x_url),
+            ("facebook", _("Facebook"), self.facebook_url),
+            ("telegram", _("Telegram"), self.telegram_url),
+            ("youtube", _("YouTube"), self.youtube_url),
+            ("instagram", _("Instagram"), self.instagram_url),
+            ("whatsapp", _("WhatsApp"), self.whatsapp_url),
+        ]
+        return [link for link in links if link[2]]

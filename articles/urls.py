@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("article/<int:pk>/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("article/<int:pk>/", views.ArticleDetailView.as_view(), name="detail_short"),
+    path("kind/<str:kind_slug>/", views.KindListView.as_view(), name="kind"),
+    path("section/<str:slug>/", views.SectionListView.as_view(), name="section"),
+    path("tag/<str:slug>/", views.TagListView.as_view(), name="tag"),
+    path("author/<str:username>/", views.AuthorListView.as_view(), name="author"),
+    path("latest.json", views.latest_json, name="latest_json"),
+]

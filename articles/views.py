@@ -1,0 +1,128 @@
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from . import selectors
+from .models import FEATURE_KINDS, FEATURES_SLUG, KIND_PLURALS, KIND_SLUGS, Article, Section
+
+PAGE_SIZE = 12
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | selectors.home_blocks()
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("section", "author")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if kwargs.get("slug") != self.object.slug:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.article_page_context(self.object))
+        return context
+
+
+class ArticleListView(ListView):
+    """A paginated listing of public articles."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+    listing_title = ""
+
+    def get_base_queryset(self):
+        return Article.objects.published().for_listing().newest_first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(listing_title=self.listing_title, **kwargs)
+
+
+class KindListView(ArticleListView):
+    def get(self, request, *args, **kwargs):
+        slug = kwargs["kind_slug"]
+        if slug == FEATURES_SLUG:
+            self.kinds = FEATURE_KINDS
+            self.listing_title = _("Articles")
+        else:
+            kind = next((k for k, s in KIND_SLUGS.items() if s == slug), None)
+            if kind is None:
+                raise Http404
+            self.kinds = (kind,)
+            self.listing_title = KIND_PLURALS[kind]
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.get_base_queryset().of_kind(*self.kinds).prefetch_related("tags")
+
+
+class SectionListView(ArticleListView):
+    def get(self, request, *args, **kwargs):
+        self.section = get_object_or_404(Section, slug=kwargs["slug"])
+        self.listing_title = self.section.name
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.get_base_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagListView(ArticleListView):
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        self.listing_title = self.tag.name
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.get_base_queryset().filter(tags__in=[self.tag]).distinct()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorListView(ArticleListView):
+    template_name = "articles/author_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = get_object_or_404(
+            get_user_model().objects.authors(), username=kwargs["username"]
+        )
+        self.listing_title = self.author.public_name
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.get_base_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+def latest_json(request):
+    """The newest public articles, for the notifications bell."""
+    items = [
+        {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.get_absolute_url(),
+            "kind": article.get_kind_display(),
+            "published_at": article.published_at.isoformat(),
+        }
+        for article in selectors.latest_news(limit=10)
+    ]
+    return JsonResponse({"articles": items})
