@@ -66,3 +66,25 @@ def make_article(
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_comment(*, article, status="approved", parent=None, **extra):
+    """A stored comment, written straight to the database (no submission rules)."""
+    from comments.models import Comment
+
+    n = next(_seq)
+    extra.setdefault("name", f"قارئ {n}")
+    extra.setdefault("email", f"reader{n}@example.org")
+    extra.setdefault("text", f"تعليق رقم {n} على الخبر.")
+    extra.setdefault("ip_address", f"198.51.100.{n % 250 + 1}")
+    return Comment.objects.create(article=article, parent=parent, status=status, **extra)
+
+
+def make_moderator(**extra):
+    """A staff user in the `moderator` group holding every permission of the comments app."""
+    from django.contrib.auth.models import Group, Permission
+
+    user = make_user(is_staff=True, groups=("moderator",), **extra)
+    group = Group.objects.get(name="moderator")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="comments"))
+    return user

@@ -1,0 +1,242 @@
+"""Every write to comments: submission with its rules, moderation, edits and reports."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from . import text as plain
+from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
+
+logger = logging.getLogger(__name__)
+
+FLOOD_SECONDS = 15
+MODERATOR_GROUP = "moderator"
+
+
+class CommentRefused(Exception):
+    """A submission that is not stored, with the message the reader sees."""
+
+    def __init__(self, message, *, field: str | None = None, code: str = "refused"):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+def _refuse(message, *, field=None, code="refused"):
+    raise CommentRefused(message, field=field, code=code)
+
+
+def comment_submit(
+    *,
+    article,
+    name: str,
+    email: str,
+    text: str,
+    website: str = "",
+    parent: Comment | None = None,
+    user=None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    honeypot: str = "",
+    now=None,
+) -> Comment:
+    """Store a reader's comment after the flood, spam and moderation rules.
+
+    Raises ``CommentRefused`` when nothing is stored. A stored comment is pending, approved
+    or (for a word the moderators reject) rejected.
+    """
+    now = now or timezone.now()
+    rules = ModerationSettings.load()
+    name = plain.strip_bidi_controls(name).strip()
+    text = plain.strip_bidi_controls(text).strip()
+    email = email.strip()
+    if "\x00" in name + text + email + website:
+        _refuse(_("The text contains a forbidden character (NUL)."), field="text", code="nul")
+    if rules.comments_closed(article, now=now):
+        _refuse(_("Comments are closed for this article."), code="closed")
+    if honeypot:
+        _refuse(
+            _("Your comment looks automated and was not accepted. Leave the last field empty."),
+            code="honeypot",
+        )
+    if parent is not None and (parent.article_id != article.pk or parent.status != Status.APPROVED):
+        _refuse(_("The comment you are replying to is not available."), code="parent")
+    if rules.is_email_blocked(email) or rules.is_ip_blocked(ip_address):
+        _refuse(_("Comments from this address are not accepted."), code="blocked")
+    if ip_address:
+        recent = Comment.objects.from_ip_since(ip_address, now - timedelta(seconds=FLOOD_SECONDS))
+        if recent.exists():
+            _refuse(
+                _("You are commenting too quickly. Please wait a few seconds and try again."),
+                code="flood",
+            )
+        if rules.hourly_limit:
+            last_hour = Comment.objects.from_ip_since(ip_address, now - timedelta(hours=1))
+            if last_hour.count() >= rules.hourly_limit:
+                _refuse(
+                    _(
+                        "You have reached the limit of comments for one hour. "
+                        "Please try again later."
+                    ),
+                    code="hourly",
+                )
+    duplicate = (
+        Comment.objects.for_article(article)
+        .filter(text=text, email__iexact=email)
+        .exclude(status=Status.REJECTED)
+    )
+    if duplicate.exists():
+        _refuse(_("You have already posted this comment."), field="text", code="duplicate")
+
+    status = _initial_status(rules=rules, email=email, text=text)
+    comment = Comment.objects.create(
+        article=article,
+        parent=parent,
+        name=name,
+        email=email,
+        website=website,
+        text=text,
+        status=status,
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+        user=user if user is not None and user.is_authenticated else None,
+        created_at=now,
+    )
+    if status == Status.PENDING and rules.notify_moderators:
+        moderators_notify(comment=comment)
+    return comment
+
+
+def _initial_status(*, rules: ModerationSettings, email: str, text: str) -> str:
+    matched = plain.find_words(text, BannedWord.objects.values_list("word", flat=True))
+    if matched:
+        actions = set(BannedWord.objects.filter(word__in=matched).values_list("action", flat=True))
+        if BannedWord.Action.REJECT in actions:
+            return Status.REJECTED
+        return Status.PENDING
+    if rules.link_threshold and plain.count_links(text) >= rules.link_threshold:
+        return Status.PENDING
+    if not rules.hold_all:
+        return Status.APPROVED
+    if (
+        rules.auto_approve_known_email
+        and Comment.objects.approved().filter(email__iexact=email).exists()
+    ):
+        return Status.APPROVED
+    return Status.PENDING
+
+
+def comment_set_status(*, comment: Comment, status: str, by=None, at=None) -> Comment:
+    """The one way a comment changes status. ``by`` is None when a rule makes the change."""
+    if status not in Status.values:
+        raise ValueError(f"unknown comment status {status!r}")
+    comment.status = status
+    fields = ["status"]
+    if by is not None:
+        comment.moderated_by = by
+        comment.moderated_at = at or timezone.now()
+        fields += ["moderated_by", "moderated_at"]
+        if status == Status.APPROVED:
+            # A moderator has looked at it: earlier reports are dealt with.
+            comment.flag_count = 0
+            fields.append("flag_count")
+    comment.save(update_fields=fields)
+    return comment
+
+
+@transaction.atomic
+def comment_edit_text(*, comment: Comment, text: str, by) -> Comment:
+    """Change a comment's text and keep a record of the change."""
+    text = plain.strip_bidi_controls(text).strip()
+    if text == comment.text:
+        return comment
+    CommentEdit.objects.create(comment=comment, edited_by=by, old_text=comment.text, new_text=text)
+    comment.text = text
+    comment.save(update_fields=["text"])
+    return comment
+
+
+def comment_set_featured(*, comment: Comment, featured: bool) -> Comment:
+    comment.is_featured = featured
+    comment.save(update_fields=["is_featured"])
+    return comment
+
+
+@transaction.atomic
+def comment_report(
+    *, comment: Comment, user=None, session_key: str = "", ip_address: str | None = None
+) -> bool:
+    """Record one reader's report. False when this reader already reported the comment.
+
+    After the configured number of reports the comment goes back to the pending queue.
+    """
+    reports = CommentReport.objects.filter(comment=comment)
+    if user is not None and user.is_authenticated:
+        already = reports.filter(user=user)
+    elif session_key:
+        already = reports.filter(session_key=session_key) | reports.filter(
+            user__isnull=True, ip_address=ip_address
+        )
+    else:
+        already = reports.filter(user__isnull=True, ip_address=ip_address)
+    if already.exists():
+        return False
+    CommentReport.objects.create(
+        comment=comment,
+        user=user if user is not None and user.is_authenticated else None,
+        session_key=session_key,
+        ip_address=ip_address,
+    )
+    Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    comment.refresh_from_db(fields=["flag_count"])
+    threshold = ModerationSettings.load().reports_threshold
+    if threshold and comment.flag_count >= threshold and comment.status == Status.APPROVED:
+        comment_set_status(comment=comment, status=Status.PENDING)
+    return True
+
+
+def moderators_notify(*, comment: Comment) -> int:
+    """Email every moderator that a comment waits for them. Returns the number of emails."""
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=MODERATOR_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "comment": comment,
+            "article": comment.article,
+            "review_url": settings.SITE_URL
+            + reverse("admin:comments_comment_change", args=[comment.pk]),
+            "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
+        }
+        subject = str(_("New comment awaiting moderation: %(title)s")) % {
+            "title": comment.article.title
+        }
+        body = render_to_string("comments/email/pending_comment.txt", context)
+        html = render_to_string("comments/email/pending_comment.html", context)
+    messages = []
+    for address in recipients:
+        message = mail.EmailMultiAlternatives(subject=subject, body=body, to=[address])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    try:
+        return mail.get_connection().send_messages(messages) or 0
+    except Exception:
+        # A mail outage must not lose the reader's comment; it stays in the queue.
+        logger.exception("could not email moderators about comment %s", comment.pk)
+        return 0
