@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from comments.selectors import comment_section_context
+
 from . import selectors
 from .models import FEATURE_KINDS, FEATURES_SLUG, KIND_PLURALS, KIND_SLUGS, Article, Section
 
@@ -34,6 +36,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.article_page_context(self.object))
+        context.update(comment_section_context(article=self.object, request=self.request))
         return context
 
 

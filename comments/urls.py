@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("post/<int:article_id>/", views.post_comment, name="post"),
+    path("<int:pk>/report/", views.report_comment, name="report"),
+]

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.views import ArticleDetailView
+
+from . import services
+from .forms import CommentForm
+from .models import Comment, Status
+from .selectors import comment_section_context, remember_own_comment
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: a forwarded header is trustworthy only when the proxy in front
+    # is configured to set it, which the deployment decides.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _article_with_form(request, article, form, *, status=400):
+    """The article page again, with the reader's form, its errors and everything typed."""
+    view = ArticleDetailView()
+    view.setup(request, pk=article.pk, slug=article.slug)
+    view.object = article
+    context = view.get_context_data(object=article)
+    context.update(comment_section_context(article=article, request=request, form=form))
+    return view.render_to_response(context, status=status)
+
+
+@require_POST
+def post_comment(request, article_id):
+    article = get_object_or_404(
+        Article.objects.published().select_related("section", "author"), pk=article_id
+    )
+    form = CommentForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _article_with_form(request, article, form)
+    data = form.cleaned_data
+    parent = None
+    if data["parent"]:
+        parent = Comment.objects.filter(pk=data["parent"], article=article).first()
+        if parent is None:
+            form.add_error(None, _("The comment you are replying to is not available."))
+            return _article_with_form(request, article, form)
+    try:
+        comment = services.comment_submit(
+            article=article,
+            name=data["name"],
+            email=data["email"],
+            text=data["text"],
+            website=data["website"],
+            parent=parent,
+            user=request.user,
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            honeypot=data["homepage"],
+        )
+    except services.CommentRefused as refusal:
+        field = refusal.field if refusal.field in form.fields else None
+        form.add_error(field, refusal.message)
+        return _article_with_form(request, article, form)
+
+    if comment.status == Status.REJECTED:
+        form.add_error(
+            "text",
+            _("Your comment contains words that are not allowed here. Please edit it."),
+        )
+        return _article_with_form(request, article, form)
+    if comment.status == Status.PENDING:
+        remember_own_comment(request, comment)
+        messages.success(
+            request,
+            _("Thank you. Your comment is awaiting moderation and will appear once approved."),
+        )
+    else:
+        messages.success(request, _("Thank you. Your comment has been published."))
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+
+
+@require_POST
+def report_comment(request, pk):
+    public = Comment.objects.approved().filter(article__in=Article.objects.published())
+    comment = get_object_or_404(public.select_related("article"), pk=pk)
+    if not request.session.session_key:
+        request.session.save()
+    created = services.comment_report(
+        comment=comment,
+        user=request.user,
+        session_key=request.session.session_key or "",
+        ip_address=client_ip(request),
+    )
+    if created:
+        messages.success(request, _("Thank you. The moderators will review this comment."))
+    else:
+        messages.info(request, _("You have already reported this comment."))
+    return HttpResponseRedirect(f"{comment.article.get_absolute_url()}#comment-{comment.pk}")
