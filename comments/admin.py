@@ -1,0 +1,334 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import truncatechars
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
+
+REPORTED = "reported"
+ALL = "all"
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """Tabs of the moderation queue; it opens on the pending comments."""
+
+    title = _("queue")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        counts = Comment.objects.aggregate(
+            **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
+            reported=Count("pk", filter=Q(flag_count__gt=0)),
+        )
+        reported = gettext("Reported")
+        tabs = [(value, f"{label} ({counts[value]})") for value, label in Status.choices]
+        tabs.append((REPORTED, f"{reported} ({counts['reported']})"))
+        tabs.append((ALL, gettext("All")))
+        return tabs
+
+    def value(self):
+        return super().value() or Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == ALL:
+            return queryset
+        if value == REPORTED:
+            return queryset.reported()
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class CommentEditInline(admin.TabularInline):
+    model = CommentEdit
+    extra = 0
+    can_delete = False
+    fields = ["edited_at", "edited_by", "old_text", "new_text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommentReportInline(admin.TabularInline):
+    model = CommentReport
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "user", "ip_address"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+MODERATION_BUTTONS = (
+    (Status.APPROVED, _("Approve")),
+    (Status.REJECTED, _("Reject")),
+    (Status.SPAM, _("Spam")),
+)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "comment_in_context",
+        "author_display",
+        "status",
+        "created_at",
+        "flag_count",
+        "is_featured",
+        "moderation_buttons",
+    ]
+    list_display_links = None
+    list_filter = [QueueFilter, "is_featured", "created_at"]
+    list_select_related = ["article", "parent"]
+    list_per_page = 50
+    search_fields = ["text", "name", "email", "ip_address", "article__title"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-id"]
+    actions = ["approve_selected", "reject_selected", "spam_selected", "feature_selected"]
+    fields = [
+        "article_link",
+        "parent_excerpt",
+        "status",
+        "moderation_buttons",
+        "text",
+        "is_featured",
+        "name",
+        "email",
+        "website",
+        "user",
+        "ip_address",
+        "user_agent",
+        "created_at",
+        "moderated_by",
+        "moderated_at",
+        "flag_count",
+    ]
+    readonly_fields = [f for f in fields if f not in ("text", "is_featured")]
+    inlines = [CommentEditInline, CommentReportInline]
+
+    def has_add_permission(self, request):
+        # Comments come from readers, through the site's own rules.
+        return False
+
+    # --- list columns -------------------------------------------------------------------
+
+    @admin.display(description=_("comment"))
+    def comment_in_context(self, obj):
+        change_url = reverse("admin:comments_comment_change", args=[obj.pk])
+        reply = ""
+        if obj.parent_id:
+            reply = format_html(
+                '<div class="comment-parent">{} <q dir="auto">{}</q></div>',
+                gettext("In reply to %(name)s:") % {"name": obj.parent.name},
+                truncatechars(obj.parent.text, 120),
+            )
+        return format_html(
+            '<div class="comment-context"><a href="{}">{}</a> · <span>{}</span>{}'
+            '<div dir="auto">{}</div></div>',
+            change_url,
+            gettext("Edit"),
+            obj.article.title,
+            reply,
+            truncatechars(obj.text, 300),
+        )
+
+    @admin.display(description=_("author"), ordering="name")
+    def author_display(self, obj):
+        return format_html("<bdi>{}</bdi><br><small>{}</small>", obj.name, obj.email)
+
+    @admin.display(description=_("moderate"))
+    def moderation_buttons(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        url = reverse("admin:comments_comment_moderate", args=[obj.pk])
+        # The buttons submit the page's own form (and its CSRF token) to the moderation URL.
+        buttons = format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" name="status" value="{}">'
+            "{}</button>",
+            ((url, value, label) for value, label in MODERATION_BUTTONS if value != obj.status),
+        )
+        feature_label = _("Remove pick") if obj.is_featured else _("Editor's pick")
+        feature = format_html(
+            '<button type="submit" class="button" formaction="{}" name="featured" value="{}">'
+            "{}</button>",
+            url,
+            "0" if obj.is_featured else "1",
+            feature_label,
+        )
+        return format_html("{} {}", buttons, feature)
+
+    @admin.display(description=_("article"))
+    def article_link(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.article.get_absolute_url(),
+            obj.article.title,
+        )
+
+    @admin.display(description=_("in reply to"))
+    def parent_excerpt(self, obj):
+        if not obj.parent_id:
+            return "—"
+        return format_html(
+            '<bdi>{}</bdi>: <q dir="auto">{}</q>',
+            obj.parent.name,
+            truncatechars(obj.parent.text, 200),
+        )
+
+    # --- the queue ----------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        pending = Comment.objects.pending().count()
+        title = gettext("Comments: %(count)s awaiting moderation") % {"count": pending}
+        return super().changelist_view(
+            request, extra_context={"title": title, **(extra_context or {})}
+        )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/moderate/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="{}_{}_moderate".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, object_id):
+        """One click: approve, reject, spam or (un)feature a single comment."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment = get_object_or_404(Comment, pk=object_id)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        status = request.POST.get("status")
+        featured = request.POST.get("featured")
+        if status in Status.values:
+            services.comment_set_status(comment=comment, status=status, by=request.user)
+            self.message_user(
+                request,
+                gettext("Comment by %(name)s: %(status)s.")
+                % {"name": comment.name, "status": comment.get_status_display()},
+                messages.SUCCESS,
+            )
+        elif featured in ("0", "1"):
+            services.comment_set_featured(comment=comment, featured=featured == "1")
+            self.message_user(request, gettext("Editor's pick updated."), messages.SUCCESS)
+        else:
+            self.message_user(request, gettext("Nothing was changed."), messages.WARNING)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:comments_comment_changelist")
+        return HttpResponseRedirect(back)
+
+    # --- bulk actions -------------------------------------------------------------------
+
+    def _bulk_status(self, request, queryset, status):
+        count = 0
+        for comment in queryset:
+            services.comment_set_status(comment=comment, status=status, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            gettext("%(count)s comments changed to: %(status)s.")
+            % {"count": count, "status": Status(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Approve selected comments"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._bulk_status(request, queryset, Status.APPROVED)
+
+    @admin.action(description=_("Reject selected comments"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        self._bulk_status(request, queryset, Status.REJECTED)
+
+    @admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
+    def spam_selected(self, request, queryset):
+        self._bulk_status(request, queryset, Status.SPAM)
+
+    @admin.action(description=_("Make selected comments editor's picks"), permissions=["change"])
+    def feature_selected(self, request, queryset):
+        for comment in queryset:
+            services.comment_set_featured(comment=comment, featured=True)
+        self.message_user(request, gettext("Editor's pick updated."), messages.SUCCESS)
+
+    # --- editing ------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        """Edits go through the services: text changes are recorded."""
+        current = Comment.objects.get(pk=obj.pk)
+        if "text" in form.changed_data:
+            services.comment_edit_text(
+                comment=current, text=form.cleaned_data["text"], by=request.user
+            )
+        if "is_featured" in form.changed_data:
+            services.comment_set_featured(
+                comment=current, featured=form.cleaned_data["is_featured"]
+            )
+
+
+@admin.register(BannedWord)
+class BannedWordAdmin(admin.ModelAdmin):
+    list_display = ["word", "action", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["word"]
+    fields = ["word", "action"]
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (
+            _("Approval"),
+            {"fields": ["hold_all", "auto_approve_known_email", "link_threshold"]},
+        ),
+        (_("Blocking"), {"fields": ["blocked_emails", "blocked_ips"]}),
+        (
+            _("Limits"),
+            {"fields": ["close_after_days", "hourly_limit", "reports_threshold"]},
+        ),
+        (_("Notifications"), {"fields": ["notify_moderators"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """There is one set of rules: go straight to it."""
+        obj = ModerationSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:comments_moderationsettings_change", args=[obj.pk])
+        )

@@ -1,0 +1,299 @@
+import re
+
+import pytest
+from django.contrib import admin
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from articles.models import Article, SiteSettings
+from comments.models import BannedWord, Comment, CommentEdit, ModerationSettings, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.make_moderator(username="mod", email="mod@levant24.example")
+
+
+@pytest.fixture
+def mod_client(moderator):
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def queue(article):
+    return {
+        status: factories.make_comment(article=article, status=status, text=f"نص {status}")
+        for status in Status.values
+    }
+
+
+def rows(response):
+    return [
+        int(pk)
+        for pk in re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())
+    ]
+
+
+def test_moderator_opens_admin_and_sees_only_comments_app(mod_client):
+    response = mod_client.get("/admin/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/admin/comments/comment/" in html
+    assert "/admin/comments/bannedword/" in html
+    assert "/admin/comments/moderationsettings/" in html
+    assert "/admin/articles/" not in html
+    assert "/admin/accounts/" not in html
+    assert "/admin/auth/" not in html
+
+
+def test_queue_opens_on_pending_with_tabs_and_counts(mod_client, queue):
+    response = mod_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert rows(response) == [queue[Status.PENDING].pk]
+    html = response.content.decode()
+    assert "التعليقات: 1 بانتظار المراجعة" in html
+    for label in (
+        "بانتظار المراجعة (1)",
+        "موافَق عليه (1)",
+        "مرفوض (1)",
+        "مزعج (1)",
+        "مُبلَّغ عنه (0)",
+        "الكل",
+    ):
+        assert label in html
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_queue_tabs_filter_by_status(mod_client, queue, status):
+    response = mod_client.get(CHANGELIST, {"status": status})
+    assert rows(response) == [queue[status].pk]
+
+
+def test_reported_tab_and_all_tab(mod_client, queue, article):
+    reported = factories.make_comment(article=article, flag_count=2)
+    assert rows(mod_client.get(CHANGELIST, {"status": "reported"})) == [reported.pk]
+    assert len(rows(mod_client.get(CHANGELIST, {"status": "all"}))) == 5
+
+
+def test_row_shows_comment_in_context_with_one_click_buttons(mod_client, article):
+    parent = factories.make_comment(
+        article=article, name="والد", text="التعليق الأصلي الذي يُرد عليه"
+    )
+    reply = factories.make_comment(
+        article=article, parent=parent, status=Status.PENDING, text="رد ينتظر"
+    )
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert article.title in html
+    assert "ردًّا على والد:" in html
+    assert "التعليق الأصلي الذي يُرد عليه" in html
+    moderate = reverse("admin:comments_comment_moderate", args=[reply.pk])
+    for value in ("approved", "rejected", "spam"):
+        assert f'formaction="{moderate}" name="status" value="{value}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.REJECTED, Status.SPAM])
+def test_one_click_moderation_changes_status_through_post(mod_client, moderator, article, status):
+    comment = factories.make_comment(article=article, status=Status.PENDING)
+    url = reverse("admin:comments_comment_moderate", args=[comment.pk])
+    assert mod_client.get(url).status_code == 405
+    response = mod_client.post(
+        url, {"status": status}, HTTP_REFERER=f"http://testserver{CHANGELIST}?status=pending"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"http://testserver{CHANGELIST}?status=pending"
+    comment.refresh_from_db()
+    assert comment.status == status
+    assert comment.moderated_by == moderator
+
+
+def test_one_click_moderation_requires_csrf_token(moderator, article):
+    comment = factories.make_comment(article=article, status=Status.PENDING)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    url = reverse("admin:comments_comment_moderate", args=[comment.pk])
+    assert client.post(url, {"status": "approved"}).status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+
+
+def test_approved_comment_appears_on_the_article_page(mod_client, article):
+    comment = factories.make_comment(article=article, status=Status.PENDING, text="صار منشوراً")
+    assert "صار منشوراً" not in Client().get(article.get_absolute_url()).content.decode()
+    mod_client.post(
+        reverse("admin:comments_comment_moderate", args=[comment.pk]), {"status": "approved"}
+    )
+    assert "صار منشوراً" in Client().get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("approve_selected", Status.APPROVED),
+        ("reject_selected", Status.REJECTED),
+        ("spam_selected", Status.SPAM),
+    ],
+)
+def test_bulk_actions_change_status(mod_client, moderator, article, action, status):
+    comments = [factories.make_comment(article=article, status=Status.PENDING) for _ in range(3)]
+    response = mod_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [c.pk for c in comments[:2]]}
+    )
+    assert response.status_code == 302
+    assert (
+        list(Comment.objects.filter(status=status, moderated_by=moderator).order_by("pk"))
+        == comments[:2]
+    )
+    assert Comment.objects.get(pk=comments[2].pk).status == Status.PENDING
+
+
+def test_feature_one_click_and_bulk(mod_client, article):
+    one, two = factories.make_comment(article=article), factories.make_comment(article=article)
+    mod_client.post(reverse("admin:comments_comment_moderate", args=[one.pk]), {"featured": "1"})
+    mod_client.post(
+        CHANGELIST + "?status=approved",
+        {"action": "feature_selected", "_selected_action": [two.pk]},
+    )
+    assert Comment.objects.filter(is_featured=True).count() == 2
+    mod_client.post(reverse("admin:comments_comment_moderate", args=[one.pk]), {"featured": "0"})
+    assert not Comment.objects.get(pk=one.pk).is_featured
+
+
+def test_moderator_edits_text_and_the_edit_is_recorded(mod_client, moderator, article):
+    comment = factories.make_comment(article=article, text="نص فيه خطأ")
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    page = mod_client.get(url)
+    assert page.status_code == 200
+    data = {
+        "text": "نص مصحَّح",
+        "is_featured": "on",
+        "edits-TOTAL_FORMS": "0",
+        "edits-INITIAL_FORMS": "0",
+        "reports-TOTAL_FORMS": "0",
+        "reports-INITIAL_FORMS": "0",
+    }
+    response = mod_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    comment.refresh_from_db()
+    assert comment.text == "نص مصحَّح"
+    assert comment.is_featured
+    edit = CommentEdit.objects.get(comment=comment)
+    assert (edit.old_text, edit.new_text, edit.edited_by) == ("نص فيه خطأ", "نص مصحَّح", moderator)
+    assert "نص فيه خطأ" in mod_client.get(url).content.decode()
+
+
+def test_moderator_cannot_add_comments_but_can_delete(mod_client, article):
+    comment = factories.make_comment(article=article)
+    assert mod_client.get("/admin/comments/comment/add/").status_code == 403
+    response = mod_client.post(f"/admin/comments/comment/{comment.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+
+
+def test_moderator_edits_moderation_settings_in_arabic(mod_client):
+    response = mod_client.get("/admin/comments/moderationsettings/")
+    assert response.status_code == 302
+    url = response["Location"]
+    html = mod_client.get(url).content.decode()
+    for label in (
+        "إحالة كل تعليق إلى المراجعة",
+        "الموافقة على تعليقات العناوين المعروفة",
+        "إحالة التعليقات التي فيها هذا العدد من الروابط أو أكثر",
+        "عناوين البريد المحظورة",
+        "عناوين IP المحظورة",
+        "إغلاق التعليقات بعد (أيام)",
+        "عدد التعليقات المسموح بها في الساعة من عنوان IP واحد",
+        "عدد البلاغات التي تعيد التعليق إلى قائمة المراجعة",
+        "إعلام المشرفين بالبريد بالتعليقات الجديدة التي تنتظر المراجعة",
+    ):
+        assert label in html
+    response = mod_client.post(
+        url,
+        {
+            "auto_approve_known_email": "on",
+            "link_threshold": "3",
+            "blocked_emails": "bad@example.org",
+            "blocked_ips": "",
+            "close_after_days": "14",
+            "hourly_limit": "5",
+            "reports_threshold": "2",
+        },
+    )
+    assert response.status_code == 302
+    rules = ModerationSettings.load()
+    assert (
+        rules.hold_all,
+        rules.link_threshold,
+        rules.close_after_days,
+        rules.notify_moderators,
+    ) == (
+        False,
+        3,
+        14,
+        False,
+    )
+    assert ModerationSettings.objects.count() == 1
+    assert mod_client.get("/admin/comments/moderationsettings/add/").status_code == 403
+
+
+def test_moderator_manages_banned_words(mod_client):
+    response = mod_client.post(
+        "/admin/comments/bannedword/add/", {"word": "كلمة", "action": "reject"}
+    )
+    assert response.status_code == 302
+    assert BannedWord.objects.get().action == "reject"
+
+
+def test_moderator_cannot_open_articles_users_groups_or_site_settings(
+    mod_client, moderator, article
+):
+    assert mod_client.get("/admin/auth/group/").status_code == 403
+    for model, url in (
+        (Article, "/admin/articles/article/"),
+        (SiteSettings, "/admin/articles/sitesettings/"),
+        (type(moderator), "/admin/accounts/user/"),
+    ):
+        expected = 403 if admin.site.is_registered(model) else 404
+        assert mod_client.get(url).status_code == expected, url
+    for perm in (
+        "articles.view_article",
+        "articles.change_article",
+        "accounts.view_user",
+        "articles.change_sitesettings",
+    ):
+        assert not moderator.has_perm(perm)
+
+
+def test_reader_cannot_open_the_moderation_queue(client, article):
+    reader = factories.make_user()
+    client.force_login(reader)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    comment = factories.make_comment(article=article, status=Status.PENDING)
+    client.post(
+        reverse("admin:comments_comment_moderate", args=[comment.pk]), {"status": "approved"}
+    )
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+
+
+def test_pending_count_template_tag(moderator, article):
+    factories.make_comment(article=article, status=Status.PENDING)
+    factories.make_comment(article=article, status=Status.PENDING)
+    factories.make_comment(article=article, status=Status.APPROVED)
+    template = Template("{% load comments_admin %}{% pending_comments_count %}")
+    request = RequestFactory().get("/admin/")
+    request.user = moderator
+    html = template.render(Context({"request": request}))
+    assert "تعليقات بانتظار المراجعة: <strong>2</strong>" in html
+    assert 'href="/admin/comments/comment/?status=pending"' in html
+    request.user = factories.make_user()
+    assert template.render(Context({"request": request})).strip() == ""
