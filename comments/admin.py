@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -225,7 +225,9 @@ class CommentAdmin(admin.ModelAdmin):
         """One click: approve, reject, spam or (un)feature a single comment."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        comment = get_object_or_404(Comment, pk=object_id)
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            raise Http404
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
         status = request.POST.get("status")

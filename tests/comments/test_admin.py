@@ -297,3 +297,14 @@ def test_pending_count_template_tag(moderator, article):
     assert 'href="/admin/comments/comment/?status=pending"' in html
     request.user = factories.make_user()
     assert template.render(Context({"request": request})).strip() == ""
+
+
+def test_moderate_url_with_unknown_id_is_404(mod_client):
+    assert (
+        mod_client.post("/admin/comments/comment/abc/moderate/", {"status": "approved"}).status_code
+        == 404
+    )
+    assert (
+        mod_client.post("/admin/comments/comment/999/moderate/", {"status": "approved"}).status_code
+        == 404
+    )

@@ -467,3 +467,10 @@ def test_comment_section_takes_two_queries_whatever_the_number_of_comments(
         with django_assert_num_queries(2):  # the moderation settings, then all the comments
             context = comment_section_context(article=article, request=request)
         assert context["comment_count"] == Comment.objects.approved().count()
+
+
+def test_comment_section_renders_nothing_without_its_context():
+    """A page that includes the section without comment data (e.g. a preview) still renders."""
+    from django.template.loader import render_to_string
+
+    assert render_to_string("comments/comment_section.html", {}).strip() == ""
