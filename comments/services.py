@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from . import forms
 from . import text as plain
 from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
 
@@ -62,6 +63,13 @@ def comment_submit(
     email = email.strip()
     if "\x00" in name + text + email + website:
         _refuse(_("The text contains a forbidden character (NUL)."), field="text", code="nul")
+    # The form says this more precisely; these guard other callers of the service.
+    if not (forms.TEXT_MIN <= len(text) <= forms.TEXT_MAX):
+        _refuse(_("Please write your comment."), field="text", code="text")
+    if not name or len(name) > forms.NAME_MAX:
+        _refuse(_("Please enter your name."), field="name", code="name")
+    if not email:
+        _refuse(_("Please enter your email address."), field="email", code="email")
     if rules.comments_closed(article, now=now):
         _refuse(_("Comments are closed for this article."), code="closed")
     if honeypot:

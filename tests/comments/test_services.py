@@ -289,3 +289,13 @@ def test_no_email_for_approved_comments_or_when_switched_off(article):
     submit(article, n=2)
     assert mail.outbox == []
     assert Comment.objects.pending().count() == 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"text": "x"}, {"text": "ب" * 5001}, {"name": ""}, {"name": "س" * 101}, {"email": ""}],
+)
+def test_service_refuses_what_the_form_would_refuse(article, overrides):
+    with pytest.raises(services.CommentRefused):
+        submit(article, **overrides)
+    assert Comment.objects.count() == 0
