@@ -66,3 +66,9 @@ def make_article(
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_reader(*, email_confirmed=True, **extra):
+    """A reader account: no staff status, no groups."""
+    extra.setdefault("display_name", "قارئ من حمص")
+    return make_user(email_confirmed=email_confirmed, **extra)
