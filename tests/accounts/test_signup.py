@@ -55,6 +55,7 @@ def test_signup_creates_unconfirmed_reader_signs_in_and_mails_a_link(client):
     assert mimetype == "text/html"
     assert 'dir="rtl"' in html
     assert link_in(message.body) in html
+    assert "layla" not in link_in(message.body)
 
     page = client.get(response["Location"]).content.decode()
     assert "أرسلنا رابط تأكيد إلى بريدك الإلكتروني" in page
