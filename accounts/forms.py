@@ -1,7 +1,7 @@
 from axes.helpers import get_client_ip_address
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -106,3 +106,13 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise ValidationError(_("Please enter your name."), code="required")
         return name
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's form, with one mail per account every two minutes so it cannot flood a
+    mailbox. The page answers the same either way."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if services.password_reset_mail_allowed(user=user):
+                yield user

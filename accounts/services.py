@@ -72,8 +72,35 @@ def user_signup(*, display_name: str, email: str, password: str) -> User:
                 display_name=display_name.strip(),
             )
     except IntegrityError as exc:  # lost a race with a simultaneous sign-up
-        raise EmailTaken(email) from exc
+        if User._default_manager.filter(email__iexact=email).exists():
+            raise EmailTaken(email) from exc
+        raise
     return user
+
+
+SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+
+
+def signup_allowed(*, ip_address: str | None) -> bool:
+    """Count a sign-up from this address; False once it made too many this hour.
+
+    Every sign-up mails a link, so an unbounded form would let anyone mail strangers.
+    """
+    if not ip_address:
+        return True
+    key = "accounts:signups:" + sha256(ip_address.encode()).hexdigest()
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= SIGNUPS_PER_ADDRESS_PER_HOUR
+
+
+def password_reset_mail_allowed(*, user: User) -> bool:
+    """At most one reset mail per account every two minutes, whoever asks."""
+    return cache.add(f"accounts:reset-mail:{user.pk}", 1, timeout=120)
 
 
 def _address_digest(email: str) -> str:

@@ -1,4 +1,4 @@
-from axes.helpers import get_cool_off
+from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, UpdateView
 
 from . import services
-from .forms import ProfileForm, SignInForm, SignUpForm
+from .forms import ProfileForm, ResetRequestForm, SignInForm, SignUpForm
 
 
 def _safe_next(request, default: str) -> str:
@@ -95,6 +95,12 @@ class SignUpView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if not services.signup_allowed(ip_address=get_client_ip_address(self.request)):
+            form.add_error(
+                None,
+                _("Too many accounts were created from this connection. Please try again later."),
+            )
+            return self.form_invalid(form)
         try:
             user = services.user_signup(
                 display_name=data["display_name"], email=data["email"], password=data["password1"]
@@ -151,6 +157,7 @@ class ResendConfirmationView(LoginRequiredMixin, View):
 class PasswordResetView(auth_views.PasswordResetView):
     """Same answer whether or not an account uses the address (no account discovery)."""
 
+    form_class = ResetRequestForm
     template_name = "accounts/password_reset_form.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     email_template_name = "accounts/email/password_reset.txt"

@@ -133,3 +133,10 @@ def test_password_change_needs_sign_in(client):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_repeated_reset_requests_send_one_mail_and_the_same_answer(client, reader):
+    first = client.post(RESET, {"email": "rana@example.com"})
+    second = client.post(RESET, {"email": "rana@example.com"})
+    assert first["Location"] == second["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 1

@@ -200,3 +200,27 @@ def test_resend_needs_a_signed_in_reader(client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert mail.outbox == []
+
+
+def test_signups_from_one_address_are_capped_per_hour(client):
+    for n in range(services.SIGNUPS_PER_ADDRESS_PER_HOUR):
+        client.logout()
+        assert _sign_up(client, email=f"bulk{n}@example.com").status_code == 302
+    client.logout()
+    response = _sign_up(client, email="one-too-many@example.com")
+    assert response.status_code == 200
+    assert "أُنشئت حسابات كثيرة من هذا الاتصال" in response.content.decode()
+    assert not User.objects.filter(email="one-too-many@example.com").exists()
+    assert len(mail.outbox) == services.SIGNUPS_PER_ADDRESS_PER_HOUR
+    # Another address is not affected.
+    response = client.post(
+        SIGNUP,
+        {
+            "display_name": "ليلى",
+            "email": "elsewhere@example.com",
+            "password1": GOOD,
+            "password2": GOOD,
+        },
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert response.status_code == 302
