@@ -97,7 +97,7 @@ def test_next_to_another_host_is_ignored(client, reader, target):
 def test_sign_in_page_does_not_carry_a_foreign_next_into_the_form(client):
     html = client.get(LOGIN, {"next": "https://evil.example/"}).content.decode()
     assert '<input type="hidden" name="next" value="">' in html
-    assert 'value="https://evil.example/"' not in html
+    assert "evil.example" not in html
 
 
 def test_signed_in_reader_visiting_sign_in_page_is_sent_on(client, reader):
