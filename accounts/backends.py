@@ -1,5 +1,13 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+
+def _find_user(login: str):
+    users = get_user_model()._default_manager
+    if "@" in login:
+        return users.filter(email__iexact=login).order_by("id").first()
+    return users.filter(username=login).first()
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -10,11 +18,7 @@ class EmailOrUsernameBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        users = get_user_model()._default_manager
-        if "@" in username:
-            user = users.filter(email__iexact=username).order_by("id").first()
-        else:
-            user = users.filter(username=username).first()
+        user = _find_user(username)
         if user is None:
             # Spend the same time as a real check, so timing does not reveal accounts.
             get_user_model()().set_password(password)
@@ -22,3 +26,28 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def canonical_login(login: str | None) -> str:
+    """One key per account, whether it was typed as username or as email (any case).
+
+    Failed attempts are counted against this key, so switching between the
+    username and the email address does not reset the count.
+    """
+    login = (login or "").strip()
+    if not login:
+        return ""
+    user = _find_user(login)
+    if user is not None:
+        return user.get_username()
+    return login.lower() if "@" in login else login
+
+
+def axes_username(request, credentials=None) -> str:
+    """django-axes `AXES_USERNAME_CALLABLE`: lock per account, not per spelling."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        login = credentials.get(field)
+    else:
+        login = getattr(request, "data", request.POST).get(field)
+    return canonical_login(login)

@@ -88,3 +88,9 @@ def make_moderator(**extra):
     group = Group.objects.get(name="moderator")
     group.permissions.set(Permission.objects.filter(content_type__app_label="comments"))
     return user
+
+
+def make_reader(*, email_confirmed=True, **extra):
+    """A reader account: no staff status, no groups."""
+    extra.setdefault("display_name", "قارئ من حمص")
+    return make_user(email_confirmed=email_confirmed, **extra)

@@ -97,7 +97,8 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Same rule as Django's, with an Arabic error message (see the class).
+    {"NAME": "accounts.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -153,6 +154,14 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Accounts: one lockout count per account whether typed as email or username, an Arabic
+# lockout page, growing waits between failures before the lockout, expiring links.
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+SIGNIN_SLOWDOWN_SECONDS = env.float("SIGNIN_SLOWDOWN_SECONDS", default=1.0)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # reset links work for two hours, once
+EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # confirmation links work for three days
 
 LOGGING = {
     "version": 1,

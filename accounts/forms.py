@@ -1,0 +1,118 @@
+from axes.helpers import get_client_ip_address
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+
+User = get_user_model()
+
+
+class SignInForm(AuthenticationForm):
+    """Email or username, and password; repeated failures must wait before trying again."""
+
+    error_messages = {
+        "invalid_login": _("The email, username or password is incorrect."),
+        "inactive": _("This account is inactive."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Email or username")
+        username.max_length = 254
+        username.widget.attrs.update({"maxlength": 254, "autocomplete": "username"})
+
+    def clean(self):
+        login = self.cleaned_data.get("username") or ""
+        ip_address = get_client_ip_address(self.request) if self.request else None
+        wait = services.signin_wait_seconds(login=login, ip_address=ip_address)
+        if login and wait:
+            raise ValidationError(
+                ngettext(
+                    "Too many failed attempts. Please wait %(seconds)d second and try again.",
+                    "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
+                    wait,
+                )
+                % {"seconds": wait},
+                code="slow_down",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if login and error.code == "invalid_login":
+                services.signin_failure_record(login=login, ip_address=ip_address)
+            raise
+        services.signin_success_record(login=login, ip_address=ip_address)
+        return cleaned
+
+
+class SignUpForm(SetPasswordMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Shown with your comments."),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a confirmation link to this address. It is never published."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Please enter your name."), code="required")
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if User._default_manager.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("An account with this email already exists."), code="email_taken"
+            )
+        return email
+
+    def clean(self):
+        self.validate_passwords()
+        # Check the password against the name and email as Django's validators expect.
+        candidate = User(
+            email=self.cleaned_data.get("email", ""),
+            display_name=self.cleaned_data.get("display_name", ""),
+        )
+        self.validate_password_for_user(candidate)
+        return super().clean()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": _("Display name")}
+        help_texts = {"display_name": _("Shown with your comments.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Please enter your name."), code="required")
+        return name
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's form, with one mail per account every two minutes so it cannot flood a
+    mailbox. The page answers the same either way."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if services.password_reset_mail_allowed(user=user):
+                yield user

@@ -1,0 +1,204 @@
+"""Account actions with side effects: creating readers, confirming email, mail, sign-in pacing."""
+
+import re
+import time
+from hashlib import sha256
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .backends import canonical_login
+
+User = get_user_model()
+
+EMAIL_CONFIRMATION_SALT = "accounts.email-confirmation"
+
+
+class EmailTaken(Exception):
+    """Another account already uses this email address (compared without case)."""
+
+
+# --- mail -------------------------------------------------------------------------------
+
+
+def mail_send(*, to: str, template: str, context: dict) -> None:
+    """Send `<template>_subject.txt`, `<template>.txt` and `<template>.html` as one message.
+
+    Rendered in the site language whatever language the caller runs in.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[to], from_email=None
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+# --- sign-up and email confirmation -----------------------------------------------------
+
+
+def _username_from_email(email: str) -> str:
+    """A free username derived from the email's local part (readers sign in by email)."""
+    base = re.sub(r"[^\w.+-]", "", email.split("@")[0], flags=re.ASCII)[:30] or "reader"
+    candidate, n = base, 1
+    while User._default_manager.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def user_signup(*, display_name: str, email: str, password: str) -> User:
+    """Create a reader account (no staff rights, email not yet confirmed)."""
+    email = User._default_manager.normalize_email(email.strip())
+    if User._default_manager.filter(email__iexact=email).exists():
+        raise EmailTaken(email)
+    try:
+        with transaction.atomic():
+            user = User._default_manager.create_user(
+                username=_username_from_email(email),
+                email=email,
+                password=password,
+                display_name=display_name.strip(),
+            )
+    except IntegrityError as exc:  # lost a race with a simultaneous sign-up
+        if User._default_manager.filter(email__iexact=email).exists():
+            raise EmailTaken(email) from exc
+        raise
+    return user
+
+
+SIGNUPS_PER_ADDRESS_PER_HOUR = 10
+
+
+def signup_allowed(*, ip_address: str | None) -> bool:
+    """Count a sign-up from this address; False once it made too many this hour.
+
+    Every sign-up mails a link, so an unbounded form would let anyone mail strangers.
+    """
+    if not ip_address:
+        return True
+    key = "accounts:signups:" + sha256(ip_address.encode()).hexdigest()
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= SIGNUPS_PER_ADDRESS_PER_HOUR
+
+
+def password_reset_mail_allowed(*, user: User) -> bool:
+    """At most one reset mail per account every two minutes, whoever asks."""
+    return cache.add(f"accounts:reset-mail:{user.pk}", 1, timeout=120)
+
+
+def _address_digest(email: str) -> str:
+    # The link names the address by a keyed digest: the address itself stays out of URLs.
+    return salted_hmac(EMAIL_CONFIRMATION_SALT, email.lower()).hexdigest()[:20]
+
+
+def email_confirmation_token(*, user: User) -> str:
+    """A signed, timestamped token naming the account and the address being confirmed."""
+    return signing.TimestampSigner(salt=EMAIL_CONFIRMATION_SALT).sign_object(
+        {"u": user.pk, "e": _address_digest(user.email)}
+    )
+
+
+def email_confirmation_send(*, user: User, base_url: str) -> None:
+    """Mail the confirmation link; `base_url` is the site's scheme and host."""
+    path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token(user=user)})
+    mail_send(
+        to=user.email,
+        template="accounts/email/confirm_email",
+        context={
+            "user": user,
+            "confirm_url": base_url.rstrip("/") + path,
+            "valid_days": settings.EMAIL_CONFIRMATION_MAX_AGE // 86400,
+        },
+    )
+
+
+def email_confirm(*, token: str) -> User | None:
+    """Mark the account's email confirmed. None if the link is forged, expired or stale."""
+    signer = signing.TimestampSigner(salt=EMAIL_CONFIRMATION_SALT)
+    try:
+        data = signer.unsign_object(token, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    user = User._default_manager.filter(pk=data.get("u"), is_active=True).first()
+    # A link sent before the address changed must not confirm the new address.
+    if user is None or not constant_time_compare(_address_digest(user.email), data.get("e", "")):
+        return None
+    if not user.email_confirmed:
+        user.email_confirmed = True
+        user.save(update_fields=["email_confirmed"])
+    return user
+
+
+def email_confirmation_resend(*, user: User, base_url: str) -> bool:
+    """Send a new link unless one went out in the last minute. True if sent."""
+    if user.email_confirmed or not user.email:
+        return False
+    if not cache.add(f"accounts:confirm-resend:{user.pk}", 1, timeout=60):
+        return False
+    email_confirmation_send(user=user, base_url=base_url)
+    return True
+
+
+# --- sign-in pacing ----------------------------------------------------------------------
+# django-axes locks an account or an address after AXES_FAILURE_LIMIT failures. Before that,
+# each further failure makes the next attempt wait longer (1, 2, 4 ... seconds), so guessing is
+# slow even below the limit. The wait is enforced by refusing early attempts, not by sleeping,
+# so no server worker is held up.
+
+_MAX_WAIT = 60
+
+
+def _pace_keys(*, login: str, ip_address: str | None) -> list[str]:
+    keys = []
+    if login:
+        keys.append("accounts:pace:user:" + sha256(login.encode()).hexdigest())
+    if ip_address:
+        keys.append("accounts:pace:ip:" + sha256(ip_address.encode()).hexdigest())
+    return keys
+
+
+def _wait_after(failures: int) -> float:
+    base = settings.SIGNIN_SLOWDOWN_SECONDS
+    if failures < 2 or base <= 0:
+        return 0.0
+    return min(base * 2 ** (failures - 2), _MAX_WAIT)
+
+
+def signin_wait_seconds(*, login: str, ip_address: str | None) -> int:
+    """Seconds before this account or address may try to sign in again (0: now)."""
+    now = time.time()
+    wait = 0.0
+    for key in _pace_keys(login=canonical_login(login), ip_address=ip_address):
+        failures, last = cache.get(key, (0, 0.0))
+        wait = max(wait, last + _wait_after(failures) - now)
+    return int(wait) + 1 if wait > 0 else 0
+
+
+def signin_failure_record(*, login: str, ip_address: str | None) -> None:
+    now = time.time()
+    timeout = int(settings.AXES_COOLOFF_TIME * 3600)
+    for key in _pace_keys(login=canonical_login(login), ip_address=ip_address):
+        failures, _last = cache.get(key, (0, 0.0))
+        cache.set(key, (failures + 1, now), timeout=timeout)
+
+
+def signin_success_record(*, login: str, ip_address: str | None) -> None:
+    """A correct password clears the account's pace (the address keeps its count)."""
+    cache.delete_many(_pace_keys(login=canonical_login(login), ip_address=None))
