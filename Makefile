@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve lint messages check clean gettext
+.PHONY: run test install migrate demo serve lint messages check clean gettext browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,24 @@ gettext:
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext >/dev/null) ; } || \
 	  echo "notice: GNU gettext not installed; the catalogue completeness test will be skipped"
 
-test: install check gettext
+# The browser tests drive Debian's Chromium (Playwright's own download is not used) with an
+# Arabic font. Installed when missing and we may; otherwise the tests are skipped with a notice,
+# or fail when LEVANT24_REQUIRE_BROWSER=1 (CI).
+CHROMIUM := /usr/bin/chromium
+browser-deps:
+	@if [ -x $(CHROMIUM) ] && [ -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium and fonts-noto-core for the browser tests"; \
+	  apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+	    --no-install-recommends chromium fonts-noto-core >/dev/null || \
+	  echo "*** notice: could not install chromium; the browser tests will be skipped ***"; \
+	else \
+	  echo "*** notice: $(CHROMIUM) is missing and cannot be installed here (needs root on Debian):"; \
+	  echo "***         the browser tests will be skipped (LEVANT24_REQUIRE_BROWSER=1 makes them fail) ***"; \
+	fi
+
+test: install check gettext browser-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 

@@ -1,0 +1,165 @@
+"""Accessibility in a real browser: axe-core, alt text, labels, keyboard."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests import factories
+
+from .conftest import PHONE
+
+BLOCKING = ("serious", "critical")
+# Django's own filter_horizontal widget (admin/js/SelectFilter2.js) puts aria-label on a plain
+# span (axe: aria-prohibited-attr); it is Django's markup, not ours.
+DJANGO_ADMIN_EXCLUDE = [".selector .search-label-icon"]
+# The foundation's sign-in page fails to render: Django's LoginView puts its own `site`
+# (a RequestSite) in the context, shadowing the site settings that base.html reads
+# (`site.about` in a filter argument raises VariableDoesNotExist). The accounts branch replaces
+# this view; when the page renders, these tests pass and the marks must go.
+SIGN_IN_BROKEN = pytest.mark.xfail(
+    strict=True, reason="sign-in page 500s: LoginView's `site` shadows the site settings"
+)
+
+
+def blocking_violations(page, exclude=()) -> list[str]:
+    """axe-core's serious and critical findings, one readable line per element."""
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    results = Axe().run(page, context=context)
+    return [
+        f"{violation['id']} ({violation['impact']}): {', '.join(map(str, node['target']))}"
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+        for node in violation["nodes"]
+    ]
+
+
+def unlabelled_fields(page) -> list[str]:
+    """Visible form controls without an accessible name from a label or ARIA."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('input, select, textarea'))
+            .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+            .filter(el => el.getClientRects().length > 0 || el.type === 'checkbox')
+            .filter(el => !(el.labels && el.labels.length)
+                          && !el.getAttribute('aria-label')
+                          && !el.getAttribute('aria-labelledby'))
+            .map(el => el.outerHTML.slice(0, 120))"""
+    )
+
+
+def images_without_alt(page) -> list[str]:
+    """Images with a missing alt attribute, or an empty one on an image that carries content
+    (inside a link it is the link's only name, or in a figure)."""
+    return page.evaluate(
+        """() => Array.from(document.images)
+            .filter(img => !img.hasAttribute('alt')
+                           || (img.alt.trim() === '' && (img.closest('a, figure'))))
+            .map(img => img.outerHTML.slice(0, 120))"""
+    )
+
+
+@pytest.fixture
+def public_urls(site_content):
+    article = site_content["article"]
+    return {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "listing": reverse("articles:kind", kwargs={"kind_slug": "أخبار"}),
+        "sign-in": reverse("accounts:login"),
+    }
+
+
+PUBLIC_PAGES = ["home", "article", "listing", pytest.param("sign-in", marks=SIGN_IN_BROKEN)]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_page_has_no_serious_axe_violations(page, public_urls, name):
+    response = page.goto(public_urls[name])
+    assert response.status == 200
+    assert blocking_violations(page) == []
+
+
+def test_admin_change_form_has_no_serious_axe_violations(page, login):
+    login(factories.make_user(username="boss", is_staff=True, is_superuser=True))
+    group = Group.objects.create(name="journalist")
+    page.goto(reverse("admin:auth_group_change", args=[group.pk]))
+    assert page.locator("form#group_form").is_visible()
+    assert blocking_violations(page, exclude=DJANGO_ADMIN_EXCLUDE) == []
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_page_images_have_alt_and_fields_have_labels(page, public_urls, name):
+    response = page.goto(public_urls[name])
+    assert response.status == 200
+    if name in ("home", "article"):
+        assert page.locator("main img").count() >= 1, "the featured image is missing"
+    assert images_without_alt(page) == []
+    assert unlabelled_fields(page) == []
+    if name == "sign-in":
+        assert page.locator("input[name=username]").is_visible()
+        assert page.locator("input[name=password]").is_visible()
+
+
+def test_admin_change_form_fields_have_labels(page, login):
+    login(factories.make_user(username="boss", is_staff=True, is_superuser=True))
+    page.goto(reverse("admin:auth_group_add"))
+    assert page.locator("input[name=name]").is_visible()
+    assert unlabelled_fields(page) == []
+
+
+def _focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {
+                text: (el.innerText || '').trim(),
+                inMenu: !!el.closest('#main-menu'),
+                inSubmenu: !!el.closest('#main-menu .submenu'),
+                visible: el.getClientRects().length > 0,
+            };
+        }"""
+    )
+
+
+def test_keyboard_reaches_menu_links_and_opens_the_articles_submenu(page, site_content):
+    page.goto(site_content["article"].get_absolute_url())
+    submenu = page.locator("#main-menu .has-submenu .submenu")
+    assert not submenu.is_visible()
+
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = _focused(page)
+        if focused["inMenu"] and not focused["inSubmenu"]:
+            reached.append(focused["text"])
+        if focused["text"] == "مقالات":
+            break
+    assert reached[:3] == ["الرئيسية", "أخبار", "مقالات"], reached
+    assert submenu.is_visible(), "the submenu does not open when its link has focus"
+
+    page.keyboard.press("Tab")
+    focused = _focused(page)
+    assert focused["inSubmenu"] and focused["visible"], focused
+    assert focused["text"] == "تحليلات"
+    assert submenu.is_visible()
+
+
+def test_phone_menu_button_opens_the_menu_from_the_keyboard(page, site_content):
+    page.set_viewport_size(PHONE)
+    page.goto(site_content["article"].get_absolute_url())
+    toggle = page.locator(".menu-toggle")
+    first_link = page.locator("#main-menu > ul > li > a").first
+    assert toggle.is_visible()
+    assert not first_link.is_visible()
+
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('menu-toggle')"):
+            break
+    else:
+        pytest.fail("Tab never reaches the menu button")
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert first_link.is_visible()
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "الرئيسية"
