@@ -13,13 +13,6 @@ BLOCKING = ("serious", "critical")
 # Django's own filter_horizontal widget (admin/js/SelectFilter2.js) puts aria-label on a plain
 # span (axe: aria-prohibited-attr); it is Django's markup, not ours.
 DJANGO_ADMIN_EXCLUDE = [".selector .search-label-icon"]
-# The foundation's sign-in page fails to render: Django's LoginView puts its own `site`
-# (a RequestSite) in the context, shadowing the site settings that base.html reads
-# (`site.about` in a filter argument raises VariableDoesNotExist). The accounts branch replaces
-# this view; when the page renders, these tests pass and the marks must go.
-SIGN_IN_BROKEN = pytest.mark.xfail(
-    strict=True, reason="sign-in page 500s: LoginView's `site` shadows the site settings"
-)
 
 
 def blocking_violations(page, exclude=()) -> list[str]:
@@ -69,7 +62,7 @@ def public_urls(site_content):
     }
 
 
-PUBLIC_PAGES = ["home", "article", "listing", pytest.param("sign-in", marks=SIGN_IN_BROKEN)]
+PUBLIC_PAGES = ["home", "article", "listing", "sign-in"]
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
@@ -96,8 +89,8 @@ def test_public_page_images_have_alt_and_fields_have_labels(page, public_urls, n
     assert images_without_alt(page) == []
     assert unlabelled_fields(page) == []
     if name == "sign-in":
-        assert page.locator("input[name=username]").is_visible()
-        assert page.locator("input[name=password]").is_visible()
+        assert page.locator("main input[name=username]").is_visible()
+        assert page.locator("main input[name=password]").is_visible()
 
 
 def test_admin_change_form_fields_have_labels(page, login):
