@@ -66,3 +66,23 @@ def make_article(
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_image_file(*, name="photo.jpg", size=(800, 450), colour=(120, 30, 30), fmt="JPEG"):
+    """An in-memory upload holding a real image."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, fmt)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png"}.get(fmt, "application/octet-stream")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def make_site_settings(**fields):
+    from articles.models import SiteSettings
+
+    obj, _ = SiteSettings.objects.update_or_create(pk=1, defaults=fields)
+    return obj
