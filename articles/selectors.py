@@ -91,9 +91,9 @@ def article_page_context(article: Article) -> dict:
     )
     tags = list(article.tags.all())
     related = list(
-        public_listing().filter(section_id=article.section_id).exclude(pk=article.pk)[
-            :RELATED_COUNT
-        ]
+        public_listing()
+        .filter(section_id=article.section_id)
+        .exclude(pk=article.pk)[:RELATED_COUNT]
     )
     return {
         "tags": tags,

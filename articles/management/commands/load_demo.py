@@ -80,13 +80,17 @@ def make_picture(seed: int, *, tall: bool = False) -> bytes:
             draw.rectangle(
                 [x, height - 120 - bar_height, x + gap, height - 120], fill=(255, 255, 255, 200)
             )
-        draw.line([(gap // 2, height - 118), (width - gap // 2, height - 118)], fill="white", width=4)
+        draw.line(
+            [(gap // 2, height - 118), (width - gap // 2, height - 118)], fill="white", width=4
+        )
     else:
         for _ in range(6):
             radius = rng.randint(60, 260)
             cx, cy = rng.randint(0, width), rng.randint(0, height)
             alpha = rng.randint(40, 110)
-            draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill=(255, 255, 255, alpha))
+            draw.ellipse(
+                [cx - radius, cy - radius, cx + radius, cy + radius], fill=(255, 255, 255, alpha)
+            )
         draw.rectangle([0, height - 90, width, height], fill=(0, 0, 0, 60))
     buffer = io.BytesIO()
     img.save(buffer, "JPEG", quality=85)
