@@ -56,7 +56,8 @@ def _top_per_group(queryset, *, field: str, size: int) -> dict:
 
 def home_blocks() -> dict:
     published = public_listing()
-    lead = published.filter(is_lead=True).first() or published.first()
+    # The newest article flagged as lead story, else simply the newest one.
+    lead = published.order_by("-is_lead", "-published_at", "-id").first()
     lead_id = getattr(lead, "pk", None)
     latest = list(published.exclude(pk=lead_id)[:LATEST_COUNT])
     by_kind = _top_per_group(published, field="kind", size=BLOCK_SIZE)

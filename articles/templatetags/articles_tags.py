@@ -2,7 +2,6 @@ from urllib.parse import quote
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.images import responsive_image as build_responsive_image
@@ -21,29 +20,31 @@ def responsive_image(field_file, *, alt="", sizes="100vw", eager=False, css_clas
     if not field_file:
         return ""
     loading = "eager" if eager else "lazy"
+    extra = format_html(' class="{}"', css_class) if css_class else ""
+    if eager:
+        extra = format_html('{} fetchpriority="high"', extra)
     image = build_responsive_image(field_file)
     if image is None:
         return format_html(
-            '<img src="{}" alt="{}" class="{}" loading="{}" decoding="async">',
+            '<img src="{}" alt="{}"{} loading="{}" decoding="async">',
             field_file.url,
             alt,
-            css_class,
+            extra,
             loading,
         )
     # Browsers without WebP take the original from the <img>.
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
-        '<img src="{}" width="{}" height="{}" alt="{}" class="{}" '
-        'loading="{}" decoding="async"{}></picture>',
+        '<img src="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">'
+        "</picture>",
         image.srcset,
         sizes,
         image.src,
         image.width,
         image.height,
         alt,
-        css_class,
+        extra,
         loading,
-        mark_safe(' fetchpriority="high"') if eager else "",  # noqa: S308
     )
 
 

@@ -138,6 +138,25 @@ def test_home_shows_lead_story_latest_and_a_block_per_kind_and_section(client, n
     assert ">اقتصاد</a></h2>" in html
 
 
+def lead_block(html):
+    return html.split('class="lead-story"')[1].split("</section>")[0]
+
+
+def test_home_lead_story_is_the_flagged_article_else_the_newest(client, section, author):
+    now = timezone.now()
+    older = make_article(
+        title="القديم", section=section, author=author, published_at=now - timedelta(days=2)
+    )
+    newest = make_article(
+        title="الأحدث", section=section, author=author, published_at=now - timedelta(hours=1)
+    )
+    assert newest.title in lead_block(html_of(client.get(reverse("articles:home"))))
+    Article.objects.filter(pk=older.pk).update(is_lead=True)
+    html = html_of(client.get(reverse("articles:home")))
+    assert older.title in lead_block(html)
+    assert newest.title not in lead_block(html)
+
+
 def test_home_without_articles_still_renders(client, db):
     html = html_of(client.get(reverse("articles:home")))
     assert "لا توجد مقالات بعد." in html
