@@ -80,7 +80,7 @@
       var total = rect.height - window.innerHeight;
       var done = total > 0 ? Math.min(100, Math.max(0, (-rect.top / total) * 100)) : 100;
       progress.value = Math.round(done);
-      bar.hidden = rect.top > -120 || rect.bottom < 0;
+      bar.hidden = rect.top > -120;
     };
     window.addEventListener("scroll", function () {
       if (!ticking) { ticking = true; window.requestAnimationFrame(update); }
