@@ -80,3 +80,24 @@ def test_load_demo_keeps_edits_made_by_the_site_admin(_media_root):
 def test_load_demo_has_help():
     command = load_command_class(get_commands()["load_demo"], "load_demo")
     assert "idempotent" in command.help or "again" in command.help
+
+
+def test_demo_site_pages_render_in_arabic_without_english(client, _media_root):
+    from django.urls import reverse
+
+    from articles.models import KIND_SLUGS
+    from tests.articles.test_views import assert_no_english
+
+    run_demo()
+    published = Article.objects.published()
+    urls = [reverse("articles:home"), reverse("articles:kind", args=["مقالات"])]
+    urls += [reverse("articles:kind", args=[slug]) for slug in KIND_SLUGS.values()]
+    urls += [s.get_absolute_url() for s in Section.objects.all()]
+    urls += [published.filter(kind=kind).first().get_absolute_url() for kind in Kind.values]
+    urls += [u.get_absolute_url() for u in get_user_model().objects.filter(username="columnist")]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert '<html lang="ar" dir="rtl">' in html
+        assert_no_english(html)
