@@ -1,15 +1,14 @@
-from django.utils import timezone
-
-from .models import FEATURE_KINDS, KIND_PLURALS, KIND_SLUGS, Kind, SiteSettings
+from .models import FEATURE_KINDS, FEATURES_SLUG, KIND_PLURALS, KIND_SLUGS, Kind
+from .selectors import site_settings
 
 
 def site_chrome(request):
-    """What the header and footer of every page need."""
+    """What the header and footer of every page need: at most one query (cached)."""
     menu_features = [(kind, KIND_PLURALS[kind], KIND_SLUGS[kind]) for kind in FEATURE_KINDS]
     return {
-        "site": SiteSettings.load(),
+        "site": site_settings(),
         "menu_features": menu_features,
         "kind_slugs": {str(k): v for k, v in KIND_SLUGS.items()},
+        "features_slug": FEATURES_SLUG,
         "Kind": Kind,
-        "now": timezone.now(),
     }

@@ -1,11 +1,20 @@
 """Image upload checks and responsive renditions."""
 
 import contextlib
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
@@ -52,3 +61,77 @@ def validate_image_upload(file) -> None:
         if position is not None:
             with contextlib.suppress(OSError, ValueError):
                 file.seek(position)
+
+
+# Responsive renditions ------------------------------------------------------
+
+RENDITION_WIDTHS = (320, 640, 960, 1280, 1600)
+RENDITION_QUALITY = 80
+_RENDITION_CACHE_PREFIX = "articles:rendition:v1:"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    url: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """The original's size and its WebP renditions, narrowest first."""
+
+    src: str
+    width: int
+    height: int
+    renditions: tuple[Rendition, ...]
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
+
+
+def rendition_name(name: str, width: int) -> str:
+    path = PurePosixPath(name)
+    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{width}w.webp")
+
+
+def _make_renditions(field_file) -> ResponsiveImage | None:
+    storage = field_file.storage
+    try:
+        with storage.open(field_file.name, "rb") as fh, Image.open(fh) as img:
+            img = ImageOps.exif_transpose(img)
+            width, height = img.size
+            if img.mode not in ("RGB", "RGBA"):
+                img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+            renditions = []
+            # Every standard width below the original, then the original (capped).
+            widths = [w for w in RENDITION_WIDTHS if w < width]
+            widths.append(min(width, RENDITION_WIDTHS[-1]))
+            for target in widths:
+                target_height = max(1, round(height * target / width))
+                name = rendition_name(field_file.name, target)
+                if not storage.exists(name):
+                    resized = img.resize((target, target_height), Image.Resampling.LANCZOS)
+                    buffer = io.BytesIO()
+                    resized.save(buffer, "WEBP", quality=RENDITION_QUALITY, method=4)
+                    storage.save(name, ContentFile(buffer.getvalue()))
+                renditions.append(Rendition(storage.url(name), target, target_height))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        logger.warning("renditions failed for %s", field_file.name, exc_info=True)
+        return None
+    return ResponsiveImage(field_file.url, width, height, tuple(renditions))
+
+
+def responsive_image(field_file) -> ResponsiveImage | None:
+    """WebP renditions of an uploaded image, made on first use and then remembered."""
+    if not field_file or not field_file.name:
+        return None
+    key = _RENDITION_CACHE_PREFIX + hashlib.sha256(field_file.name.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _make_renditions(field_file)
+        if found is None:
+            return None
+        cache.set(key, found, timeout=60 * 60 * 24 * 30)
+    return found

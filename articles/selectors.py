@@ -1,31 +1,73 @@
 """Reads for the public pages, each in a fixed number of queries."""
 
-from .models import Article, Kind, Section
+from django.core.cache import cache
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from .models import Article, Kind, Section, SiteSettings
 
 LATEST_COUNT = 8
+BLOCK_SIZE = 4
+RELATED_COUNT = 4
+SITE_SETTINGS_CACHE_KEY = "articles:site-settings:v1"
+
+
+def site_settings() -> SiteSettings:
+    """The site identity, from the cache: at most one query per page, none when warm.
+
+    A site that has never been configured gets the defaults without a write.
+    """
+    settings_obj = cache.get(SITE_SETTINGS_CACHE_KEY)
+    if settings_obj is None:
+        settings_obj = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
+        cache.set(SITE_SETTINGS_CACHE_KEY, settings_obj, timeout=None)
+    return settings_obj
+
+
+def site_settings_forget() -> None:
+    cache.delete(SITE_SETTINGS_CACHE_KEY)
+
+
+def public_listing():
+    return Article.objects.published().for_listing().newest_first()
 
 
 def latest_news(*, exclude_id: int | None = None, limit: int = LATEST_COUNT):
-    qs = Article.objects.published().for_listing().newest_first()
+    qs = public_listing()
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     return list(qs[:limit])
 
 
+def _top_per_group(queryset, *, field: str, size: int) -> dict:
+    """The newest ``size`` articles of each value of ``field``, in one query."""
+    ranked = queryset.annotate(
+        group_rank=Window(
+            RowNumber(),
+            partition_by=[F(field)],
+            order_by=[F("published_at").desc(), F("id").desc()],
+        )
+    ).filter(group_rank__lte=size)
+    groups: dict = {}
+    for article in ranked.order_by("-published_at", "-id"):
+        groups.setdefault(getattr(article, field), []).append(article)
+    return groups
+
+
 def home_blocks() -> dict:
-    published = Article.objects.published().for_listing().newest_first()
-    lead = published.filter(is_lead=True).first() or published.first()
-    latest = list(published.exclude(pk=getattr(lead, "pk", None))[:LATEST_COUNT])
-    kind_blocks = []
-    for kind in Kind:
-        items = list(published.filter(kind=kind)[:4])
-        if items:
-            kind_blocks.append((kind, items))
-    section_blocks = []
-    for section in Section.objects.all():
-        items = list(published.filter(section=section)[:4])
-        if items:
-            section_blocks.append((section, items))
+    published = public_listing()
+    # The newest article flagged as lead story, else simply the newest one.
+    lead = published.order_by("-is_lead", "-published_at", "-id").first()
+    lead_id = getattr(lead, "pk", None)
+    latest = list(published.exclude(pk=lead_id)[:LATEST_COUNT])
+    by_kind = _top_per_group(published, field="kind", size=BLOCK_SIZE)
+    kind_blocks = [(Kind(kind), by_kind[kind]) for kind in Kind.values if kind in by_kind]
+    by_section = _top_per_group(published, field="section_id", size=BLOCK_SIZE)
+    section_blocks = [
+        (section, by_section[section.pk])
+        for section in Section.objects.all()
+        if section.pk in by_section
+    ]
     return {
         "lead": lead,
         "latest": latest,
@@ -50,10 +92,9 @@ def article_page_context(article: Article) -> dict:
     )
     tags = list(article.tags.all())
     related = list(
-        published.for_listing()
+        public_listing()
         .filter(section_id=article.section_id)
-        .exclude(pk=article.pk)
-        .newest_first()[:4]
+        .exclude(pk=article.pk)[:RELATED_COUNT]
     )
     return {
         "tags": tags,

@@ -37,6 +37,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context.update(selectors.article_page_context(self.object))
         context.update(comment_section_context(article=self.object, request=self.request))
+        context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         return context
 
 
@@ -47,20 +48,26 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
     listing_title = ""
+    listing_intro = ""
 
     def get_base_queryset(self):
-        return Article.objects.published().for_listing().newest_first()
+        return selectors.public_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(listing_title=self.listing_title, **kwargs)
+        return super().get_context_data(
+            listing_title=self.listing_title, listing_intro=self.listing_intro, **kwargs
+        )
 
 
 class KindListView(ArticleListView):
     def get(self, request, *args, **kwargs):
         slug = kwargs["kind_slug"]
+        self.subkinds = []
         if slug == FEATURES_SLUG:
             self.kinds = FEATURE_KINDS
             self.listing_title = _("Articles")
+            self.listing_intro = _("Analyses, interviews, deep dives and opinion pieces.")
+            self.subkinds = [(k, KIND_PLURALS[k], KIND_SLUGS[k]) for k in FEATURE_KINDS]
         else:
             kind = next((k for k, s in KIND_SLUGS.items() if s == slug), None)
             if kind is None:
@@ -70,13 +77,17 @@ class KindListView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.get_base_queryset().of_kind(*self.kinds).prefetch_related("tags")
+        return self.get_base_queryset().of_kind(*self.kinds)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subkinds=self.subkinds, **kwargs)
 
 
 class SectionListView(ArticleListView):
     def get(self, request, *args, **kwargs):
         self.section = get_object_or_404(Section, slug=kwargs["slug"])
         self.listing_title = self.section.name
+        self.listing_intro = self.section.description
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -89,7 +100,7 @@ class SectionListView(ArticleListView):
 class TagListView(ArticleListView):
     def get(self, request, *args, **kwargs):
         self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
-        self.listing_title = self.tag.name
+        self.listing_title = _("Tag: %(name)s") % {"name": self.tag.name}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -330,7 +330,7 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """There is one set of rules: go straight to it."""
-        obj = ModerationSettings.load()
+        obj, _created = ModerationSettings.objects.get_or_create(pk=1)
         return HttpResponseRedirect(
             reverse("admin:comments_moderationsettings_change", args=[obj.pk])
         )

@@ -252,7 +252,8 @@ class ModerationSettings(models.Model):
     def load(cls) -> "ModerationSettings":
         obj = cache.get(cls.CACHE_KEY)
         if obj is None:
-            obj, _created = cls.objects.get_or_create(pk=1)
+            # Reading the rules never writes: an unconfigured site gets the defaults.
+            obj = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(cls.CACHE_KEY, obj, cls.CACHE_SECONDS)
         return obj
 

@@ -94,3 +94,23 @@ def make_reader(*, email_confirmed=True, **extra):
     """A reader account: no staff status, no groups."""
     extra.setdefault("display_name", "قارئ من حمص")
     return make_user(email_confirmed=email_confirmed, **extra)
+
+
+def make_image_file(*, name="photo.jpg", size=(800, 450), colour=(120, 30, 30), fmt="JPEG"):
+    """An in-memory upload holding a real image."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, fmt)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png"}.get(fmt, "application/octet-stream")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def make_site_settings(**fields):
+    from articles.models import SiteSettings
+
+    obj, _ = SiteSettings.objects.update_or_create(pk=1, defaults=fields)
+    return obj

@@ -1,26 +1,148 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+
+  // Main menu on small screens.
   var toggle = document.querySelector(".menu-toggle");
   var menu = document.getElementById("main-menu");
   if (toggle && menu) {
+    toggle.hidden = false;
+    document.documentElement.classList.add("js");
     toggle.addEventListener("click", function () {
       var open = menu.classList.toggle("open");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
 
+  // The "articles" submenu: a button opens it for keyboard and touch; Escape closes it.
+  document.querySelectorAll("[data-submenu]").forEach(function (item) {
+    var button = item.querySelector(".submenu-toggle");
+    if (!button) return;
+    button.hidden = false;
+    var setOpen = function (open) {
+      item.classList.toggle("open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    item.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && item.classList.contains("open")) {
+        setOpen(false);
+        button.focus();
+      }
+    });
+    item.addEventListener("focusout", function (event) {
+      if (!item.contains(event.relatedTarget)) setOpen(false);
+    });
+  });
+
+  // Copy a link to the clipboard, with a short confirmation on the button itself.
+  var copyLink = function (button, url) {
+    if (!navigator.clipboard) return;
+    navigator.clipboard.writeText(url).then(function () {
+      var label = button.textContent;
+      button.textContent = button.getAttribute("data-copied") || label;
+      setTimeout(function () { button.textContent = label; }, 2000);
+    });
+  };
+  document.querySelectorAll("[data-copy-link]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copyLink(button, button.getAttribute("data-copy-link"));
+    });
+  });
+
+  // Share button of the reading bar: the system share sheet, or copy the link.
+  document.querySelectorAll("[data-share]").forEach(function (button) {
+    var url = button.getAttribute("data-url");
+    var copyButton = document.querySelector("[data-copy-link]");
+    if (copyButton) button.setAttribute("data-copied", copyButton.getAttribute("data-copied"));
+    button.addEventListener("click", function () {
+      if (navigator.share) {
+        navigator.share({ title: button.getAttribute("data-title"), url: url }).catch(function () {});
+      } else {
+        copyLink(button, url);
+      }
+    });
+  });
+
+  // Reading bar: appears once the article header scrolls away, shows progress.
   var bar = document.querySelector("[data-reading-bar]");
   var progress = document.querySelector("[data-reading-progress]");
-  var article = document.querySelector(".article");
+  var article = document.querySelector("[data-article]");
   if (bar && progress && article) {
-    var onScroll = function () {
+    var ticking = false;
+    var update = function () {
+      ticking = false;
       var rect = article.getBoundingClientRect();
       var total = rect.height - window.innerHeight;
       var done = total > 0 ? Math.min(100, Math.max(0, (-rect.top / total) * 100)) : 100;
-      progress.value = done;
-      bar.hidden = rect.top > 0;
+      progress.value = Math.round(done);
+      bar.hidden = rect.top > -120;
     };
-    window.addEventListener("scroll", onScroll, { passive: true });
+    window.addEventListener("scroll", function () {
+      if (!ticking) { ticking = true; window.requestAnimationFrame(update); }
+    }, { passive: true });
+  }
+
+  // Notifications bell: the newest articles this browser has not seen yet.
+  var bell = document.querySelector("[data-bell]");
+  if (bell && window.fetch && window.localStorage) {
+    var KEY = "levant24:seen-articles";
+    var readSeen = function () {
+      try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+    };
+    var bellButton = bell.querySelector(".bell-button");
+    var panel = bell.querySelector("[data-bell-panel]");
+    var list = bell.querySelector("[data-bell-list]");
+    var empty = bell.querySelector("[data-bell-empty]");
+    var count = bell.querySelector("[data-bell-count]");
+    var articles = [];
+    var render = function () {
+      var seen = readSeen();
+      var fresh = articles.filter(function (a) { return seen.indexOf(a.id) === -1; });
+      count.textContent = String(fresh.length);
+      count.hidden = fresh.length === 0;
+      list.textContent = "";
+      fresh.forEach(function (a) {
+        var li = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = a.url;
+        link.textContent = a.title;
+        var kind = document.createElement("span");
+        kind.className = "label";
+        kind.textContent = a.kind;
+        li.appendChild(kind);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+      empty.hidden = fresh.length > 0;
+    };
+    fetch(bell.getAttribute("data-feed"), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { articles: [] }; })
+      .then(function (data) {
+        articles = data.articles || [];
+        bell.hidden = false;
+        render();
+      })
+      .catch(function () {});
+    bellButton.addEventListener("click", function () {
+      var open = panel.hidden;
+      panel.hidden = !open;
+      bellButton.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) {
+        // Closing marks everything shown as seen.
+        var ids = articles.map(function (a) { return a.id; });
+        var seen = readSeen().concat(ids).filter(function (id, i, all) { return all.indexOf(id) === i; });
+        localStorage.setItem(KEY, JSON.stringify(seen.slice(-200)));
+        render();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) { bellButton.click(); bellButton.focus(); }
+    });
   }
 })();
