@@ -66,3 +66,8 @@ def make_article(
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_staff(*, role, **extra):
+    """A staff account in one of the newsroom roles (groups come from the roles migration)."""
+    return make_user(is_staff=True, groups=(role,), **extra)
