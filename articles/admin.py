@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from taggit.forms import TagField, TagWidget
 from taggit.models import Tag
 
-from . import revisions, services
+from . import body_images, revisions, services
 from .models import KIND_PROXIES, Article, Kind, Section, SiteSettings, Status
 
 # Field groups of the article form.
@@ -257,6 +257,19 @@ class BaseArticleAdmin(admin.ModelAdmin):
         initial.setdefault("author", request.user.pk)
         return initial
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body" and formfield is not None:
+            # Images in the body go in a figure with a caption, uploaded through our page.
+            config = formfield.widget.config
+            extensions = dict(config.get("extensions", {}))
+            extensions["Figure"] = {
+                "pickerUrl": reverse(f"admin:{self._url_prefix()}_body_image")
+            }
+            extensions["Caption"] = True
+            formfield.widget.config = {**config, "extensions": extensions}
+        return formfield
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author":
             kwargs["queryset"] = db_field.related_model.objects.authors().order_by("username")
@@ -428,6 +441,7 @@ class BaseArticleAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("tags/", wrap(self.tag_suggestions), name=f"{prefix}_tags"),
+            path("body-image/", wrap(self.body_image), name=f"{prefix}_body_image"),
             path(
                 "<int:pk>/revisions/",
                 wrap(self.revisions_view),
@@ -454,6 +468,12 @@ class BaseArticleAdmin(admin.ModelAdmin):
                 .values_list("name", flat=True)[:10]
             )
         return JsonResponse({"tags": names})
+
+    def body_image(self, request):
+        """Upload an image for the body (the editor's image dialog opens this page)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        return body_images.body_image_view(request, model_admin=self)
 
     def _article_for_revisions(self, request, pk):
         if not services.user_can_publish(request.user):

@@ -560,3 +560,56 @@ def test_body_is_sanitized_through_the_admin(client, journalist):
     assert "onclick" not in article.body
     assert "javascript:" not in article.body
     assert "نص" in article.body
+
+
+# ----- images in the body -------------------------------------------------------
+
+
+def _png_bytes():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 6), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_editor_offers_figure_with_our_upload_page(client, journalist):
+    article = draft_of(journalist)
+    client.force_login(journalist)
+    html = client.get(change_url(article)).content.decode()
+    assert "Figure" in html
+    assert reverse("admin:articles_article_body_image").replace("/", "\\/") in html or (
+        reverse("admin:articles_article_body_image") in html
+    )
+
+
+def test_body_image_upload_stores_a_checked_image(client, journalist, _media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(journalist)
+    upload = SimpleUploadedFile("صورة.png", _png_bytes(), content_type="image/png")
+    response = client.post(
+        reverse("admin:articles_article_body_image"), {"image": upload, "func": "-1"}
+    )
+    assert response.status_code == 200
+    url = response.context["image_url"]
+    assert url.startswith("/media/articles/body/") and url.endswith(".png")
+    assert 'data-body-image-url="' + url in response.content.decode()
+
+
+def test_body_image_upload_refuses_non_images(client, journalist):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(journalist)
+    upload = SimpleUploadedFile("x.png", b"<script>alert(1)</script>", content_type="image/png")
+    response = client.post(reverse("admin:articles_article_body_image"), {"image": upload})
+    assert response.status_code == 200
+    assert response.context["image_url"] == ""
+    assert response.context["form"].errors["image"]
+
+
+def test_body_image_upload_is_refused_to_moderators(client, moderator):
+    client.force_login(moderator)
+    assert client.get(reverse("admin:articles_article_body_image")).status_code == 403
