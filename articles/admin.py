@@ -66,7 +66,18 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        # The ModelAdmin narrows this per kind and role through its fieldsets.
+        fields = (
+            "kind",
+            *CONTENT_FIELDS,
+            "image",
+            "image_caption",
+            "image_credit",
+            "image_alt",
+            *ALL_KIND_FIELDS,
+            *EDITOR_ONLY_FIELDS,
+            "comments_open",
+        )
 
     # Set by the ModelAdmin on the form class it builds.
     tag_suggest_url = ""
@@ -82,12 +93,12 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             self._check_not_changed_meanwhile()
-        if SEND_BACK in self.data and "review_note" in self.fields:
-            if not (cleaned.get("review_note") or "").strip():
-                self.add_error(
-                    "review_note",
-                    _("Write a note for the author when sending an article back."),
-                )
+        sending_back = SEND_BACK in self.data and "review_note" in self.fields
+        if sending_back and not (cleaned.get("review_note") or "").strip():
+            self.add_error(
+                "review_note",
+                _("Write a note for the author when sending an article back."),
+            )
         return cleaned
 
     def _check_not_changed_meanwhile(self):
@@ -263,9 +274,7 @@ class BaseArticleAdmin(admin.ModelAdmin):
             # Images in the body go in a figure with a caption, uploaded through our page.
             config = formfield.widget.config
             extensions = dict(config.get("extensions", {}))
-            extensions["Figure"] = {
-                "pickerUrl": reverse(f"admin:{self._url_prefix()}_body_image")
-            }
+            extensions["Figure"] = {"pickerUrl": reverse(f"admin:{self._url_prefix()}_body_image")}
             extensions["Caption"] = True
             formfield.widget.config = {**config, "extensions": extensions}
         return formfield
@@ -489,9 +498,7 @@ class BaseArticleAdmin(admin.ModelAdmin):
     def restore_view(self, request, pk, version_id):
         article = self._article_for_revisions(request, pk)
         if request.method != "POST":
-            return HttpResponseRedirect(
-                reverse(f"admin:{self._url_prefix()}_revisions", args=[pk])
-            )
+            return HttpResponseRedirect(reverse(f"admin:{self._url_prefix()}_revisions", args=[pk]))
         revisions.restore(article=article, version_id=version_id, by=request.user)
         self.message_user(request, _("The earlier version was restored."), messages.SUCCESS)
         return HttpResponseRedirect(reverse(f"admin:{self._url_prefix()}_change", args=[pk]))

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
@@ -94,12 +94,11 @@ def compare(old: Version, new: Version) -> list[dict]:
         after = new_fields.get(_attname(name))
         if before == after:
             continue
-        rows.append(
-            {
-                "label": _field_label(name),
-                "diff": _word_diff(_as_text(before), _as_text(after)),
-            }
-        )
+        before, after = _as_text(before), _as_text(after)
+        if name == "body":
+            # Editors compare what readers read, not the markup.
+            before, after = strip_tags(before), strip_tags(after)
+        rows.append({"label": _field_label(name), "diff": _word_diff(before, after)})
     return rows
 
 

@@ -115,9 +115,9 @@ def test_kind_entry_lists_only_its_kind(client, editor):
 
 def test_kind_form_shows_only_its_own_fields(client, editor):
     client.force_login(editor)
-    interview_form = client.get(reverse("admin:articles_interviewarticle_add")).context[
-        "adminform"
-    ].form
+    interview_form = (
+        client.get(reverse("admin:articles_interviewarticle_add")).context["adminform"].form
+    )
     news_form = client.get(reverse("admin:articles_newsarticle_add")).context["adminform"].form
     video_form = client.get(reverse("admin:articles_videoarticle_add")).context["adminform"].form
     assert "interviewee_name" in interview_form.fields
@@ -131,8 +131,15 @@ def test_adding_through_a_kind_entry_sets_the_kind(client, journalist, section):
     client.force_login(journalist)
     response = client.post(
         reverse("admin:articles_opinionarticle_add"),
-        {"title": "رأي في الانتخابات", "slug": "رأي-في-الانتخابات", "section": section.pk,
-         "tags": "انتخابات", "lead": "", "body": "<p>نص</p>", "comments_open": "on"},
+        {
+            "title": "رأي في الانتخابات",
+            "slug": "رأي-في-الانتخابات",
+            "section": section.pk,
+            "tags": "انتخابات",
+            "lead": "",
+            "body": "<p>نص</p>",
+            "comments_open": "on",
+        },
     )
     assert response.status_code == 302
     article = Article.objects.get()
@@ -258,9 +265,7 @@ def test_moderator_has_no_access_to_articles(client, moderator, article):
 def test_journalist_sees_only_own_drafts_and_sent_back(client, journalist, other_journalist):
     own = draft_of(journalist, title="مسودتي")
     sent_back = draft_of(journalist, title="أعيد إليّ", review_note="أضف مصدراً")
-    draft_of(journalist, title="قيد مراجعتي").__class__.objects.filter(
-        title="قيد مراجعتي"
-    ).update(status=Status.REVIEW)
+    factories.make_article(author=journalist, status=Status.REVIEW, title="قيد مراجعتي")
     factories.make_article(author=journalist, title="منشور لي")
     draft_of(other_journalist, title="مسودة زميلي")
     client.force_login(journalist)
@@ -374,8 +379,9 @@ def test_journalist_submits_for_review(client, journalist):
 
 
 def test_editor_sees_review_count(client, editor, journalist):
-    draft_of(journalist).__class__.objects.update(status=Status.REVIEW)
-    draft_of(journalist, title="ثانية").__class__.objects.update(status=Status.REVIEW)
+    factories.make_article(author=journalist, status=Status.REVIEW)
+    factories.make_article(author=journalist, status=Status.REVIEW)
+    draft_of(journalist)
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
     assert "مقالان ينتظران المراجعة" in html
