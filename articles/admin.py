@@ -8,7 +8,7 @@ themselves (``articles.services``), which refuse an action the user may not take
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -56,7 +56,9 @@ class TagAutocompleteWidget(TagWidget):
 class ArticleAdminForm(forms.ModelForm):
     """Refuses a save when the article changed since the form was opened."""
 
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.CharField(
+        label=gettext_lazy("version opened"), widget=forms.HiddenInput, required=False
+    )
     tags = TagField(
         label=gettext_lazy("tags"),
         required=False,
@@ -545,3 +547,24 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# taggit's own Tag admin has untranslatable English (its merge action); editors get this one.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "article_count")
+    ordering = ("name",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(article_total=Count("taggit_taggeditem_items"))
+        )
+
+    @admin.display(description=gettext_lazy("articles"), ordering="article_total")
+    def article_count(self, obj):
+        return obj.article_total
