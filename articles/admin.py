@@ -383,6 +383,12 @@ class BaseArticleAdmin(admin.ModelAdmin):
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def view_on_site(self, obj):
+        # Unpublished articles open in the staff preview, not in a public 404.
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("articles:preview", args=[obj.pk])
+
     def _workflow_context(self, request, obj):
         can_publish = services.user_can_publish(request.user)
         status = obj.status if obj else Status.DRAFT

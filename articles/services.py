@@ -63,6 +63,9 @@ def article_publish(*, article: Article, by, at: datetime | None = None) -> Arti
     """Publish now, or schedule when ``at`` lies in the future; records who and when."""
     if not user_can_publish(by):
         raise PermissionDenied
+    if article.is_public and at is None:
+        # Publishing again must not move a live article's date.
+        raise ValidationError(_("The article is already published."))
     now = timezone.now()
     article.status = Status.PUBLISHED
     article.published_at = at or now

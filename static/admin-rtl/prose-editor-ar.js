@@ -39,6 +39,8 @@
     "link": gettext("Link"),
     "Link": gettext("Link"),
     "unlink": gettext("Remove link"),
+    "insert link": gettext("Insert link"),
+    "remove link": gettext("Remove link"),
     "undo": gettext("Undo"),
     "redo": gettext("Redo"),
     "edit HTML": gettext("Edit HTML"),

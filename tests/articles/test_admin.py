@@ -619,3 +619,11 @@ def test_body_image_upload_refuses_non_images(client, journalist):
 def test_body_image_upload_is_refused_to_moderators(client, moderator):
     client.force_login(moderator)
     assert client.get(reverse("admin:articles_article_body_image")).status_code == 403
+
+
+def test_view_on_site_opens_the_preview_for_unpublished_articles(client, editor, journalist):
+    draft = draft_of(journalist)
+    client.force_login(editor)
+    html = client.get(change_url(draft)).content.decode()
+    preview = reverse("articles:preview", args=[draft.pk])
+    assert f'<a href="{preview}" class="viewsitelink">' in html

@@ -93,3 +93,19 @@ def test_each_transition_keeps_a_revision_with_its_author(journalist, editor):
     versions = Version.objects.get_for_object(article).select_related("revision")
     assert [v.revision.user for v in versions] == [editor, journalist]
     assert versions[0].field_dict["status"] == Status.PUBLISHED
+
+
+def test_publishing_a_live_article_again_keeps_its_date(editor):
+    article = factories.make_article()
+    published_at = article.published_at
+    with pytest.raises(ValidationError):
+        services.article_publish(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.published_at == published_at
+
+
+def test_a_scheduled_article_can_be_published_now(editor):
+    article = factories.make_article(published_at=timezone.now() + timedelta(days=1))
+    services.article_publish(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.is_public
