@@ -627,3 +627,21 @@ def test_view_on_site_opens_the_preview_for_unpublished_articles(client, editor,
     html = client.get(change_url(draft)).content.decode()
     preview = reverse("articles:preview", args=[draft.pk])
     assert f'<a href="{preview}" class="viewsitelink">' in html
+
+
+def test_journalist_adds_and_submits_in_one_step(client, journalist, section):
+    client.force_login(journalist)
+    response = client.post(
+        reverse("admin:articles_newsarticle_add"),
+        {
+            "title": "خبر جديد للمراجعة",
+            "slug": "خبر-جديد-للمراجعة",
+            "section": section.pk,
+            "body": "<p>نص</p>",
+            "_submit_review": "1",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.status, article.author, article.kind) == (Status.REVIEW, journalist, Kind.NEWS)
+    assert article.slug == "خبر-جديد-للمراجعة"
