@@ -8,6 +8,7 @@ themselves (``articles.services``), which refuse an action the user may not take
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, router
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -104,9 +105,14 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_not_changed_meanwhile(self):
-        current = (
-            Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
-        )
+        # Read from the primary database, never from a replica that may lag.
+        db = router.db_for_write(Article, instance=self.instance)
+        rows = Article.objects.using(db).filter(pk=self.instance.pk)
+        if connections[db].in_atomic_block:
+            # The admin saves inside a transaction: hold the row so that two
+            # simultaneous saves cannot both pass this check.
+            rows = rows.select_for_update()
+        current = rows.values_list("updated_at", flat=True).first()
         loaded = parse_datetime(self.cleaned_data.get("loaded_version") or "")
         if current is not None and loaded != current:
             raise ValidationError(

@@ -89,3 +89,14 @@ def test_journalist_cannot_compare_or_restore(client, edited_article):
     assert client.get(url).status_code == 403
     restore = reverse("admin:articles_article_restore", args=[edited_article.pk, older.pk])
     assert client.post(restore).status_code == 403
+
+
+def test_saving_through_a_kind_entry_keeps_a_revision(client, editor):
+    article = factories.make_article(kind="video", status=Status.DRAFT, published_at=None)
+    client.force_login(editor)
+    data = form_data(client, article, model="videoarticle", lead="موجز الفيديو")
+    response = client.post(change_url(article, "videoarticle"), data)
+    assert response.status_code == 302
+    version = Version.objects.get_for_object(article).get()
+    assert version.field_dict["lead"] == "موجز الفيديو"
+    assert version.revision.user == editor
