@@ -96,6 +96,7 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             self._check_not_changed_meanwhile()
+        self._check_transition(cleaned)
         sending_back = SEND_BACK in self.data and "review_note" in self.fields
         if sending_back and not (cleaned.get("review_note") or "").strip():
             self.add_error(
@@ -103,6 +104,23 @@ class ArticleAdminForm(forms.ModelForm):
                 _("Write a note for the author when sending an article back."),
             )
         return cleaned
+
+    def _check_transition(self, cleaned):
+        """Refuse a workflow button that does not apply to the article's current state."""
+        article = self.instance
+        at = cleaned.get("published_at")
+        future = at is not None and at > timezone.now()
+        refused = (
+            (SUBMIT in self.data and article.status != Status.DRAFT)
+            or (UNPUBLISH in self.data and article.status != Status.PUBLISHED)
+            or (SEND_BACK in self.data and article.status == Status.PUBLISHED)
+            or (PUBLISH in self.data and article.is_public and not future)
+        )
+        if refused:
+            raise ValidationError(
+                _("This action does not apply to the article in its current state."),
+                code="invalid_transition",
+            )
 
     def _check_not_changed_meanwhile(self):
         # Read from the primary database, never from a replica that may lag.

@@ -645,3 +645,28 @@ def test_journalist_adds_and_submits_in_one_step(client, journalist, section):
     article = Article.objects.get()
     assert (article.status, article.author, article.kind) == (Status.REVIEW, journalist, Kind.NEWS)
     assert article.slug == "خبر-جديد-للمراجعة"
+
+
+@pytest.mark.parametrize(
+    ("status", "button"),
+    [
+        (Status.DRAFT, "_unpublish"),
+        (Status.REVIEW, "_submit_review"),
+        (Status.PUBLISHED, "_send_back"),
+        (Status.PUBLISHED, "_publish"),
+    ],
+)
+def test_a_button_that_does_not_fit_the_state_is_refused_and_text_kept(
+    client, editor, status, button
+):
+    article = factories.make_article(status=status)
+    client.force_login(editor)
+    data = form_data(client, article, lead="موجز لا يضيع", review_note="ملاحظة")
+    data[button] = "1"
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "لا ينطبق هذا الإجراء" in response.content.decode()
+    assert "موجز لا يضيع" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == status
+    assert article.lead != "موجز لا يضيع"
