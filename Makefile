@@ -62,6 +62,7 @@ lint: install
 # Regenerate the Arabic catalogue from the sources (needs GNU gettext), then compile it.
 messages: install
 	$(MANAGE) makemessages -l ar --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=media
+	$(MANAGE) makemessages -d djangojs -l ar --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=media
 	$(MANAGE) compilemessages -l ar --ignore=.venv
 
 clean:

@@ -8,4 +8,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
+        import reversion
+
         from . import signals  # noqa: F401
+        from .models import KIND_PROXIES, Article
+
+        # Every saved version of an article is kept; the kind proxies share
+        # the article's content type, so their versions are the article's.
+        for model in (Article, *KIND_PROXIES.values()):
+            if not reversion.is_registered(model):
+                reversion.register(model)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "articles"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagListView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorListView.as_view(), name="author"),
     path("latest.json", views.latest_json, name="latest_json"),
+    path("preview/<int:pk>/", preview.article_preview, name="preview"),
 ]

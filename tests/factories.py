@@ -114,3 +114,8 @@ def make_site_settings(**fields):
 
     obj, _ = SiteSettings.objects.update_or_create(pk=1, defaults=fields)
     return obj
+
+
+def make_staff(*, role, **extra):
+    """A staff account in one of the newsroom roles (groups come from the roles migration)."""
+    return make_user(is_staff=True, groups=(role,), **extra)

@@ -25,7 +25,8 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 SITE_URL = env("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Newsroom admin: Django's admin branded with the site name (levant24/admin_site.py).
+    "levant24.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

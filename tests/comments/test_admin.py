@@ -308,3 +308,18 @@ def test_moderate_url_with_unknown_id_is_404(mod_client):
         mod_client.post("/admin/comments/comment/999/moderate/", {"status": "approved"}).status_code
         == 404
     )
+
+
+def test_pending_count_is_visible_on_every_admin_page_for_moderators(client):
+    """The admin's own pages (index, another model's list) show the pending count."""
+    from tests.factories import make_article, make_comment, make_moderator
+
+    article = make_article()
+    make_comment(article=article, status="pending")
+    make_comment(article=article, status="pending")
+    make_comment(article=article, status="approved")
+    client.force_login(make_moderator())
+    for url in ("/admin/", "/admin/comments/bannedword/", "/admin/password_change/"):
+        html = client.get(url).content.decode()
+        assert 'class="pending-comments-count"' in html, url
+        assert "<strong>2</strong>" in html, url

@@ -1,0 +1,47 @@
+"""The newsroom's admin site: branded with the site name, in Arabic."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_SITE_NAME = "ليفانت 24"
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    index_title = _("Newsroom")
+
+    def each_context(self, request):
+        from articles.models import Article, SiteSettings, Status
+        from articles.services import user_can_publish
+
+        context = super().each_context(request)
+        name = SiteSettings.load().site_name or DEFAULT_SITE_NAME
+        context["site_header"] = name
+        context["site_title"] = name
+        if request.user.is_authenticated and user_can_publish(request.user):
+            context["review_count"] = Article.objects.filter(status=Status.REVIEW).count()
+        return context
+
+    def get_app_list(self, request, app_label=None):
+        """The "all articles" entry first, then one entry per kind in menu order."""
+        from articles.models import KIND_PROXIES
+
+        order = ["Article", *(proxy.__name__ for proxy in KIND_PROXIES.values())]
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            if app["app_label"] != "articles":
+                continue
+            for model in app["models"]:
+                if model["object_name"] == "Article":
+                    model["name"] = _("All articles")
+            app["models"].sort(
+                key=lambda m: (
+                    order.index(m["object_name"]) if m["object_name"] in order else len(order),
+                    str(m["name"]),
+                )
+            )
+        return app_list
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "levant24.admin_site.NewsroomAdminSite"

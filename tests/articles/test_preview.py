@@ -1,0 +1,64 @@
+"""Staff preview of unpublished articles in the public template; 404 for everyone else."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def preview_url(article):
+    return reverse("articles:preview", args=[article.pk])
+
+
+@pytest.fixture
+def draft(db):
+    return factories.make_article(status=Status.DRAFT, title="مسودة لم تُنشر بعد", tags=["سري"])
+
+
+def test_editor_previews_a_draft_in_the_public_template_marked_noindex(client, draft):
+    client.force_login(factories.make_staff(role="editor"))
+    response = client.get(preview_url(draft))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "مسودة لم تُنشر بعد" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert 'class="preview-banner"' in html
+    assert "لا يرى هذه الصفحة إلا فريق التحرير" in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert [t.name for t in response.context["tags"]] == ["سري"]
+
+
+def test_editor_previews_a_scheduled_article(client):
+    scheduled = factories.make_article(published_at=timezone.now() + timedelta(days=1))
+    client.force_login(factories.make_staff(role="editor"))
+    assert client.get(preview_url(scheduled)).status_code == 200
+
+
+def test_public_gets_404_for_preview_and_detail(client, draft):
+    assert client.get(preview_url(draft)).status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_signed_in_reader_gets_404(client, draft):
+    client.force_login(factories.make_user())
+    assert client.get(preview_url(draft)).status_code == 404
+
+
+def test_journalist_previews_own_draft_only(client, draft):
+    journalist = factories.make_staff(role="journalist")
+    own = factories.make_article(status=Status.DRAFT, author=journalist)
+    client.force_login(journalist)
+    assert client.get(preview_url(own)).status_code == 200
+    assert client.get(preview_url(draft)).status_code == 404
+
+
+def test_moderator_gets_404(client, draft):
+    client.force_login(factories.make_staff(role="moderator"))
+    assert client.get(preview_url(draft)).status_code == 404
