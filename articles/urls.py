@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, search_views, views
 
 app_name = "articles"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagListView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorListView.as_view(), name="author"),
     path("latest.json", views.latest_json, name="latest_json"),
+    # Search and feeds.
+    path("search/", search_views.search_view, name="search"),
+    path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feeds/kind/<str:kind_slug>/", feeds.KindFeed(), name="feed_kind"),
+    path("feeds/section/<str:slug>/", feeds.SectionFeed(), name="feed_section"),
 ]
