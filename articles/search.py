@@ -207,19 +207,26 @@ def _similar_title_ids(queryset, query: ParsedQuery) -> list[int]:
             cursor.execute(
                 "SET LOCAL pg_trgm.word_similarity_threshold = %s", [str(TRIGRAM_THRESHOLD)]
             )
-        return list(
+        # As with ranking: similarity is computed for the newest candidates only.
+        newest = (
             queryset.alias(title_line=title_line)
             .filter(title_line__trigram_word_similar=text)
+            .order_by("-published_at", "-id")
+            .values("pk")[:RANK_WINDOW]
+        )
+        return list(
+            queryset.model.objects.filter(pk__in=newest)
             .annotate(similarity=TrigramWordSimilarity(text, title_line))
             .order_by("-similarity", "-published_at", "-id")
             .values_list("pk", flat=True)[:TRIGRAM_LIMIT]
         )
 
 
-def ranked_article_ids(queryset, query: ParsedQuery) -> list[int]:
+def ranked_article_ids(queryset, query: ParsedQuery, *, fuzzy: bool = True) -> list[int]:
     """Ids of the articles in ``queryset`` that contain every query term, best first.
 
-    Only the newest :data:`RANK_WINDOW` matches are ranked. One query.
+    Only the newest :data:`RANK_WINDOW` matches are ranked. One query; on PostgreSQL,
+    when nothing matches and ``fuzzy`` is true, titles with a similar spelling.
     """
     if not query.ok:
         return []
@@ -241,7 +248,9 @@ def ranked_article_ids(queryset, query: ParsedQuery) -> list[int]:
             .order_by("-rank", "-published_at", "-id")
             .values_list("pk", flat=True)
         )
-        return ids or _similar_title_ids(queryset, query)
+        if ids or not fuzzy:
+            return ids
+        return _similar_title_ids(queryset, query)
     matches = queryset
     for term in query.terms:
         matches = matches.filter(search_document__contains=f" {term} ")

@@ -49,6 +49,13 @@ def page_url(request, number: int) -> str:
     return url if number <= 1 else f"{url}?page={number}"
 
 
+def modified_at(article: Article):
+    """Last change as readers should see it: never before the publish time (an
+    article scheduled ahead is published later than it was last saved)."""
+    dates = [d for d in (article.updated_at, article.published_at) if d]
+    return max(dates) if dates else None
+
+
 def image_info(article: Article) -> dict | None:
     if not article.image:
         return None
@@ -72,6 +79,7 @@ def article_structured_data(article: Article, tags=(), site: SiteSettings | None
     home = absolute_url(reverse("articles:home"))
     url = absolute_url(article.get_absolute_url())
     author = article.author
+    modified = modified_at(article)
     data = {
         "@type": SCHEMA_TYPES.get(article.kind, "NewsArticle"),
         "@id": url,
@@ -81,9 +89,7 @@ def article_structured_data(article: Article, tags=(), site: SiteSettings | None
         "description": article.lead,
         "inLanguage": "ar",
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (article.updated_at or article.published_at).isoformat()
-        if (article.updated_at or article.published_at)
-        else None,
+        "dateModified": modified.isoformat() if modified else None,
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in tags],
         "author": {

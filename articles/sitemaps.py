@@ -33,6 +33,10 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        # Django's default loads every item to find the newest date.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class SectionSitemap(Sitemap):
     changefreq = "hourly"

@@ -27,6 +27,11 @@ def article_image(article):
     return seo.image_info(article)
 
 
+@register.simple_tag
+def article_modified(article):
+    return seo.modified_at(article)
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article, tags=()):
     return seo.json_ld_script(seo.article_structured_data(article, tags, context.get("site")))

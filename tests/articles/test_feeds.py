@@ -145,7 +145,7 @@ def test_news_sitemap_lists_public_articles_of_the_last_48_hours(client):
 
 
 def test_news_sitemap_escapes_titles(client):
-    make_article(title="عنوان <b> & \"اقتباس\"")
+    make_article(title='عنوان <b> & "اقتباس"', published_at=timezone.now() - timedelta(hours=1))
     root, _ = get_xml(client, reverse("news_sitemap"))
     assert root.find(f".//{NEWS}title").text == 'عنوان <b> & "اقتباس"'
 

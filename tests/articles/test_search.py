@@ -14,6 +14,7 @@ from articles.search import (
     highlight,
     normalize_arabic,
     parse_query,
+    ranked_article_ids,
     stem,
 )
 from articles.search_views import QUERY_ERRORS
@@ -105,9 +106,12 @@ PAIRS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("indexed", "typed"), PAIRS + [(b, a) for a, b in PAIRS])
 def test_search_finds_the_word_however_it_is_spelled(client, indexed, typed):
-    make_article(title=f"تقرير عن {indexed} اليوم")
+    article = make_article(title=f"تقرير عن {indexed} اليوم")
     make_article(title="خبر لا علاقة له بالموضوع")
     assert found_titles(client, typed) == [f"تقرير عن {indexed} اليوم"]
+    # Found by the index itself, not by the near-miss fallback.
+    exact = ranked_article_ids(Article.objects.published(), parse_query(typed), fuzzy=False)
+    assert exact == [article.pk]
 
 
 @pytest.mark.django_db
@@ -384,3 +388,15 @@ def test_postgres_search_uses_the_arabic_configuration_explicitly(client):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL default_text_search_config = 'pg_catalog.english'")
     assert found_titles(client, "السورية") == ["الاقتصاد السوري"]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_rebuild_search_index_fills_missing_tsvectors_on_postgres(client):
+    make_article(title="زيارة إلى إدلب", lead="زيارة مفاجئة")
+    Article.objects.update(search_vector=None)
+    call_command("rebuild_search_index", stdout=(out := _Out()))
+    assert "1 of 1 documents updated" in out.text
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+    # Found by full-text search (the word is in the lead only, out of the trigram title index).
+    assert found_titles(client, "مفاجئة") == ["زيارة إلى إدلب"]

@@ -2,13 +2,14 @@
 
 import json
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from articles.models import Kind
+from articles.models import Article, Kind
 from articles.seo import SCHEMA_TYPES
 from tests.articles.test_feeds import png_upload
 from tests.factories import make_article, make_author, make_section
@@ -185,3 +186,16 @@ def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
     assert data["headline"] == title
     assert "<script>alert(1)" not in html
     assert "@example.com" not in html
+
+
+def test_modified_time_is_never_before_the_publish_time(client):
+    """An article saved, then scheduled to go public later, was not modified before it went out."""
+    article = make_article(title="مقال مجدول سابقاً")
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=article.published_at - timedelta(days=2)
+    )
+    article.refresh_from_db()
+    head = head_of(client, article.get_absolute_url())
+    assert head.meta["article:modified_time"] == localtime(article.published_at).isoformat()
+    data, _ = json_ld_of(client, article)
+    assert data["dateModified"] == data["datePublished"] == article.published_at.isoformat()
