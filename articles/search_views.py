@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import search
 from .models import Article, Kind, Section
@@ -19,7 +19,7 @@ QUERY_ERRORS = {
 }
 
 
-@require_GET
+@require_safe
 def search_view(request):
     query = search.parse_query(request.GET.get("q"))
     kind = request.GET.get("kind", "")
@@ -73,7 +73,7 @@ def search_view(request):
     return render(request, "articles/search.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     base = request.build_absolute_uri("/").rstrip("/")
     lines = [

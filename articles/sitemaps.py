@@ -8,10 +8,10 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from .models import KIND_SLUGS, Article, Section, SiteSettings, Status
+from .models import FEATURES_SLUG, KIND_SLUGS, Article, Section, SiteSettings, Status
 
 NEWS_WINDOW = timedelta(hours=48)
 # Google reads at most 1,000 entries from a news sitemap.
@@ -62,7 +62,7 @@ class KindSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return list(KIND_SLUGS.values())
+        return [*KIND_SLUGS.values(), FEATURES_SLUG]
 
     def location(self, item):
         return reverse("articles:kind", kwargs={"kind_slug": item})
@@ -110,7 +110,7 @@ SITEMAPS = {
 }
 
 
-@require_GET
+@require_safe
 def news_sitemap(request):
     """Articles published in the last 48 hours, in the Google News sitemap format."""
     now = timezone.now()

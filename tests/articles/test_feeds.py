@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 
 
 def png_upload(name="photo.png", size=(40, 30)):
@@ -67,10 +68,11 @@ def test_site_feed_lists_only_public_articles_with_author_name_and_image(client,
     assert item.findtext(f"{DC}creator") == "سارة الكاتبة"
     assert item.findtext("pubDate")
     assert item.find("author") is None
-    enclosure = item.find("enclosure")
-    assert enclosure.get("url").endswith(public.image.url)
-    assert enclosure.get("type") == "image/png"
-    assert int(enclosure.get("length")) > 0
+    image = item.find(f"{MEDIA}content")
+    assert image.get("url") == "http://127.0.0.1:8000" + public.image.url
+    assert image.get("type") == "image/png"
+    assert (image.get("width"), image.get("height")) == ("40", "30")
+    assert item.find("enclosure") is None
     assert "مسودة" not in body and "مجدول" not in body
 
 
@@ -80,6 +82,9 @@ def test_kind_feed_lists_only_that_kind(client, public_and_hidden):
     )
     assert item_titles(root) == ["تحليل منشور"]
     assert client.get("/feeds/kind/nothing/").status_code == 404
+    # The four article kinds together.
+    root, _ = get_xml(client, reverse("articles:feed_kind", kwargs={"kind_slug": "مقالات"}))
+    assert item_titles(root) == ["تحليل منشور"]
 
 
 def test_section_feed_lists_only_that_section(client, public_and_hidden):
@@ -119,7 +124,7 @@ def test_sitemap_index_and_every_sitemap_parse_and_list_public_things(client, pu
     assert sitemap_locs(found["sitemap-sections.xml"])[0].endswith(
         reverse("articles:section", kwargs={"slug": "سوريا"})
     )
-    assert len(sitemap_locs(found["sitemap-kinds.xml"])) == len(Kind)
+    assert len(sitemap_locs(found["sitemap-kinds.xml"])) == len(Kind) + 1
     tags = sitemap_locs(found["sitemap-tags.xml"])
     # The tag only used on a scheduled article is not listed.
     assert [t.endswith(reverse("articles:tag", kwargs={"slug": "حلب"})) for t in tags] == [True]
