@@ -1,6 +1,7 @@
 """Arabic search: normalization, the stored document, the search page."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -320,24 +321,13 @@ def test_rebuild_search_index_command_repairs_bulk_writes(client):
     Article.objects.filter(pk=article.pk).update(title="حوار مع السفير")
     assert found_titles(client, "السفير") == []
 
-    call_command("rebuild_search_index", "--dry-run", stdout=(out := _Out()))
-    assert "1 of 1" in out.text
+    call_command("rebuild_search_index", "--dry-run", stdout=(out := StringIO()))
+    assert "1 of 1" in out.getvalue()
     assert found_titles(client, "السفير") == []
 
-    call_command("rebuild_search_index", stdout=(out := _Out()))
-    assert "1 of 1 documents updated" in out.text
+    call_command("rebuild_search_index", stdout=(out := StringIO()))
+    assert "1 of 1 documents updated" in out.getvalue()
     assert found_titles(client, "السفير") == ["حوار مع السفير"]
-
-
-class _Out:
-    def __init__(self):
-        self.text = ""
-
-    def write(self, s):
-        self.text += s
-
-    def flush(self):
-        pass
 
 
 # --- PostgreSQL specifics ----------------------------------------------------------
@@ -395,8 +385,8 @@ def test_postgres_search_uses_the_arabic_configuration_explicitly(client):
 def test_rebuild_search_index_fills_missing_tsvectors_on_postgres(client):
     make_article(title="زيارة إلى إدلب", lead="زيارة مفاجئة")
     Article.objects.update(search_vector=None)
-    call_command("rebuild_search_index", stdout=(out := _Out()))
-    assert "1 of 1 documents updated" in out.text
+    call_command("rebuild_search_index", stdout=(out := StringIO()))
+    assert "1 of 1 documents updated" in out.getvalue()
     assert not Article.objects.filter(search_vector__isnull=True).exists()
     # Found by full-text search (the word is in the lead only, out of the trigram title index).
     assert found_titles(client, "مفاجئة") == ["زيارة إلى إدلب"]
