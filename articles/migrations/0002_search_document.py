@@ -21,6 +21,14 @@ TRIGRAM_INDEX_SQL = (
 )
 
 
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """Django checks the vendor going forwards but not backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def _postgres_only(sql_forwards, sql_backwards):
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -60,7 +68,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.AddField(
             model_name="article",
             name="search_document",
