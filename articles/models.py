@@ -1,6 +1,8 @@
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from .fields import SanitizedHTMLField
 from .images import validate_image_upload
+from .search import build_search_document, search_vector_expression, uses_postgres
 
 
 def arabic_slugify(text: str) -> str:
@@ -193,6 +196,11 @@ class Article(models.Model):
         help_text=_("A YouTube or Vimeo link."),
     )
 
+    # Search: normalized, stemmed words of title, lead and body (one line each),
+    # computed on every save; on PostgreSQL also as a weighted tsvector.
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -203,6 +211,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="article_kind_idx"),
+            # Created on PostgreSQL only (see the migration).
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
 
     def __str__(self):
@@ -211,7 +221,23 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = arabic_slugify(self.title)
+        self.search_document = build_search_document(
+            title=self.title, lead=self.lead, body_html=self.body
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            if update_fields & {"title", "lead", "body"}:
+                update_fields.add("search_document")
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+        if uses_postgres(kwargs.get("using") or self._state.db) and (
+            update_fields is None or "search_document" in update_fields
+        ):
+            # The tsvector is derived from the column just written, in the database.
+            type(self)._base_manager.using(self._state.db).filter(pk=self.pk).update(
+                search_vector=search_vector_expression()
+            )
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import preview, views
+from . import feeds, preview, search_views, views
 
 app_name = "articles"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("author/<str:username>/", views.AuthorListView.as_view(), name="author"),
     path("latest.json", views.latest_json, name="latest_json"),
     path("preview/<int:pk>/", preview.article_preview, name="preview"),
+    # Search and feeds.
+    path("search/", search_views.search_view, name="search"),
+    path("feeds/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feeds/kind/<str:kind_slug>/", feeds.KindFeed(), name="feed_kind"),
+    path("feeds/section/<str:slug>/", feeds.SectionFeed(), name="feed_section"),
 ]

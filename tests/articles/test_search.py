@@ -1,0 +1,392 @@
+"""Arabic search: normalization, the stored document, the search page."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Kind, SiteSettings, Status
+from articles.search import (
+    build_search_document,
+    highlight,
+    normalize_arabic,
+    parse_query,
+    ranked_article_ids,
+    stem,
+)
+from articles.search_views import QUERY_ERRORS
+from tests.factories import make_article, make_section
+
+SEARCH = reverse("articles:search")
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+
+
+def found_titles(client, q, **params):
+    response = client.get(SEARCH, {"q": q, **params})
+    assert response.status_code == 200
+    return [r["article"].title for r in response.context["results"]]
+
+
+# --- normalization (pure) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("الشَّرْعُ", "الشرع"),
+        ("أحمد", "احمد"),
+        ("إعادة", "اعاده"),
+        ("آثار", "اثار"),
+        ("ٱلاتحاد", "الاتحاد"),
+        ("مستشفى", "مستشفي"),
+        ("مسؤول", "مسوول"),
+        ("رئيس", "رييس"),
+        ("الـــشرع", "الشرع"),
+        ("القرآنٰ", "القران"),
+        ("Putin", "putin"),
+    ],
+)
+def test_normalize_arabic_applies_the_issue_rules(raw, normalized):
+    assert normalize_arabic(raw) == normalized
+
+
+def test_stemmer_joins_country_and_adjective_forms_but_keeps_short_words():
+    forms = ["سوريا", "سورية", "السورية", "والسورية", "بالسوري", "للسورية"]
+    assert {stem(normalize_arabic(f)) for f in forms} == {"سوري"}
+    # A leading ب of the word itself is not a preposition.
+    assert stem(normalize_arabic("بوتين")) == "بوتين"
+    # Never shorter than three letters.
+    assert stem("اله") == "اله"
+    assert stem("الله") != "له"
+
+
+def test_search_document_has_one_line_per_weighted_field_and_drops_markup():
+    document = build_search_document(
+        title="الشّرع يزور حلب",
+        lead="زيارة مفاجئة",
+        body_html="<p>وزير <b>الخارجية</b></p><script>alert('x')</script>",
+    )
+    title, lead, body = document.split("\n")
+    assert " شرع " in title
+    assert " زيار " in lead
+    assert " خارجي " in body
+    assert "alert" not in document
+    assert "<" not in document
+
+
+def test_highlight_escapes_everything_and_marks_matching_words():
+    html = highlight("<b>الشرع</b> & سوريا", parse_query("الشَّرع").terms)
+    assert html == "&lt;b&gt;<mark>الشرع</mark>&lt;/b&gt; &amp; سوريا"
+
+
+# --- finding articles, both directions -----------------------------------------
+
+PAIRS = [
+    ("الشّرع", "الشرع"),
+    ("أحمد", "احمد"),
+    ("إعادة", "اعاده"),
+    ("سوريا", "والسوريا"),
+    ("سورية", "السورية"),
+    ("سوريا", "السورية"),
+    ("مستشفى", "مستشفي"),
+    ("ٱلاتحاد", "الاتحاد"),
+    ("الـــشرع", "الشرع"),
+    ("مسؤول", "مسوول"),
+    ("رئيس", "رييس"),
+    ("آثار", "اثار"),
+    ("بوتين", "بوتين"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("indexed", "typed"), PAIRS + [(b, a) for a, b in PAIRS])
+def test_search_finds_the_word_however_it_is_spelled(client, indexed, typed):
+    article = make_article(title=f"تقرير عن {indexed} اليوم")
+    make_article(title="خبر لا علاقة له بالموضوع")
+    assert found_titles(client, typed) == [f"تقرير عن {indexed} اليوم"]
+    # Found by the index itself, not by the near-miss fallback.
+    exact = ranked_article_ids(Article.objects.published(), parse_query(typed), fuzzy=False)
+    assert exact == [article.pk]
+
+
+@pytest.mark.django_db
+def test_search_with_attached_conjunction_finds_the_bare_word(client):
+    make_article(title="لقاء مع بوتين في موسكو")
+    make_article(title="وبوتين يرد على الاتهامات")
+    assert sorted(found_titles(client, "بوتين")) == sorted(
+        ["لقاء مع بوتين في موسكو", "وبوتين يرد على الاتهامات"]
+    )
+
+
+@pytest.mark.django_db
+def test_search_requires_every_word(client):
+    make_article(title="اقتصاد حلب يتعافى")
+    make_article(title="اقتصاد دمشق يتعافى")
+    assert found_titles(client, "اقتصاد حلب") == ["اقتصاد حلب يتعافى"]
+
+
+@pytest.mark.django_db
+def test_title_match_ranks_above_lead_and_body_matches(client):
+    now = timezone.now()
+    make_article(title="خبر أول", lead="موجز", body="<p>الزلزال ضرب المنطقة</p>", published_at=now)
+    make_article(
+        title="خبر ثان",
+        lead="الزلزال في سطر",
+        body="<p>نص</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    make_article(
+        title="الزلزال يضرب الشمال",
+        lead="موجز",
+        body="<p>نص</p>",
+        published_at=now - timedelta(days=3),
+    )
+    assert found_titles(client, "زلزال") == ["الزلزال يضرب الشمال", "خبر ثان", "خبر أول"]
+
+
+@pytest.mark.django_db
+def test_results_show_highlighted_title_and_snippet(client):
+    make_article(
+        title="الشرع يزور حلب",
+        lead="",
+        body="<p>بدأت اليوم زيارة رسمية يقوم بها الرئيس أحمد الشرع إلى المدينة.</p>",
+    )
+    html = client.get(SEARCH, {"q": "الشّرع"}).content.decode()
+    assert "<mark>الشرع</mark> يزور حلب" in html
+    assert "الرئيس أحمد <mark>الشرع</mark> إلى المدينة" in html
+
+
+@pytest.mark.django_db
+def test_article_text_in_snippet_is_escaped(client):
+    make_article(title="عنوان <i>مائل</i> عن سوريا", lead="سوريا & <em>لبنان</em>")
+    html = client.get(SEARCH, {"q": "سوريا"}).content.decode()
+    assert "عنوان &lt;i&gt;مائل&lt;/i&gt; عن <mark>سوريا</mark>" in html
+    assert "<em>لبنان</em>" not in html
+
+
+@pytest.mark.django_db
+def test_drafts_review_and_scheduled_articles_are_never_found(client):
+    make_article(title="مسودة عن الانتخابات", status=Status.DRAFT, published_at=None)
+    make_article(title="مراجعة عن الانتخابات", status=Status.REVIEW, published_at=None)
+    make_article(title="مجدول عن الانتخابات", published_at=timezone.now() + timedelta(hours=3))
+    make_article(title="منشور عن الانتخابات")
+    assert found_titles(client, "الانتخابات") == ["منشور عن الانتخابات"]
+
+
+@pytest.mark.django_db
+def test_filters_by_kind_and_section(client):
+    economy = make_section(name="اقتصاد", slug="اقتصاد")
+    world = make_section(name="العالم", slug="العالم")
+    make_article(title="النفط خبر", kind=Kind.NEWS, section=economy)
+    make_article(title="النفط تحليل", kind=Kind.ANALYSIS, section=economy)
+    make_article(title="النفط في العالم", kind=Kind.NEWS, section=world)
+    assert sorted(found_titles(client, "نفط", kind="news")) == ["النفط خبر", "النفط في العالم"]
+    assert sorted(found_titles(client, "نفط", section="اقتصاد")) == ["النفط تحليل", "النفط خبر"]
+    assert found_titles(client, "نفط", kind="analysis", section="اقتصاد") == ["النفط تحليل"]
+    # Unknown filter values are ignored, not an error.
+    assert len(found_titles(client, "نفط", kind="nonsense", section="لا-يوجد")) == 3
+
+
+@pytest.mark.django_db
+def test_results_are_paginated_and_keep_the_query(client):
+    for n in range(14):
+        make_article(title=f"حلب تقرير {n}")
+    first = client.get(SEARCH, {"q": "حلب"})
+    assert len(first.context["results"]) == 12
+    assert first.context["result_count"] == 14
+    assert "q=%D8%AD%D9%84%D8%A8&amp;page=2" in first.content.decode()
+    second = client.get(SEARCH, {"q": "حلب", "page": 2})
+    assert len(second.context["results"]) == 2
+    assert client.get(SEARCH, {"q": "حلب", "page": "abc"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_page_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    SiteSettings.load()
+    for n in range(3):
+        make_article(title=f"درعا {n}")
+    with django_assert_max_num_queries(4):
+        client.get(SEARCH, {"q": "درعا"})
+    for n in range(12):
+        make_article(title=f"درعا إضافي {n}", section=make_section())
+    with django_assert_max_num_queries(4):
+        response = client.get(SEARCH, {"q": "درعا"})
+    assert len(response.context["results"]) == 12
+
+
+# --- odd queries ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "error"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("ب" * 201, "too_long"),
+        ("!!! ؟؟ ... ،، -- «»", "no_words"),
+    ],
+)
+def test_odd_queries_get_a_friendly_page(client, q, error):
+    make_article(title="خبر")
+    response = client.get(SEARCH, {"q": q})
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert str(QUERY_ERRORS[error]) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_odd_query_message_is_arabic_by_default(client):
+    response = client.get(SEARCH, {"q": "ب" * 201})
+    assert "طويل" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_query_of_exactly_200_characters_is_searched(client):
+    make_article(title="حلب")
+    response = client.get(SEARCH, {"q": ("حلب " * 50)[:200]})
+    assert response.context["query_error"] == ""
+    assert [r["article"].title for r in response.context["results"]] == ["حلب"]
+
+
+@pytest.mark.django_db
+def test_script_in_query_is_shown_back_escaped(client):
+    response = client.get(SEARCH, {"q": '<script>alert("x")</script>'})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q",
+    [
+        "' OR 1=1; DROP TABLE articles_article; --",
+        "سوريا' OR '1'='1",
+        "%' AND 1=1 --",
+        "a & b | !c <-> d:*",
+        "\x00سوريا",
+        "سوريا\\",
+    ],
+)
+def test_sql_and_tsquery_syntax_in_query_is_harmless(client, q):
+    make_article(title="سوريا اليوم")
+    response = client.get(SEARCH, {"q": q})
+    assert response.status_code == 200
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_percent_escapes_are_harmless(client):
+    response = client.get(SEARCH + "?q=%D8%ZZ%FF%FE%C3&kind=%FF&section=%C0%AF&page=%FF")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_header_search_form_points_to_the_search_page(client):
+    html = client.get(reverse("articles:home")).content.decode()
+    assert f'action="{SEARCH}"' in html
+
+
+# --- keeping the document current -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_editing_an_article_updates_what_search_finds(client):
+    article = make_article(title="قمة في الرياض")
+    article.title = "قمة في القاهرة"
+    article.save()
+    assert found_titles(client, "القاهرة") == ["قمة في القاهرة"]
+    assert found_titles(client, "الرياض") == []
+
+
+@pytest.mark.django_db
+def test_save_with_update_fields_updates_the_document(client):
+    article = make_article(title="مؤتمر في عمان")
+    article.lead = "المؤتمر ناقش ملف اللاجئين"
+    article.save(update_fields=["lead"])
+    assert found_titles(client, "اللاجئين") == ["مؤتمر في عمان"]
+
+
+@pytest.mark.django_db
+def test_rebuild_search_index_command_repairs_bulk_writes(client):
+    article = make_article(title="حوار مع وزير")
+    Article.objects.filter(pk=article.pk).update(title="حوار مع السفير")
+    assert found_titles(client, "السفير") == []
+
+    call_command("rebuild_search_index", "--dry-run", stdout=(out := StringIO()))
+    assert "1 of 1" in out.getvalue()
+    assert found_titles(client, "السفير") == []
+
+    call_command("rebuild_search_index", stdout=(out := StringIO()))
+    assert "1 of 1 documents updated" in out.getvalue()
+    assert found_titles(client, "السفير") == ["حوار مع السفير"]
+
+
+# --- PostgreSQL specifics ----------------------------------------------------------
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_postgres_stores_a_weighted_arabic_tsvector_on_save():
+    article = make_article(title="الشرع", lead="حلب", body="<p>دمشق</p>")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector::text FROM articles_article WHERE id = %s", [article.pk]
+        )
+        vector = cursor.fetchone()[0]
+    assert vector == "'حلب':2B 'دمشق':3C 'شرع':1A"
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_postgres_has_gin_and_trigram_indexes_and_raised_statistics():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles_article'"
+        )
+        indexes = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'articles_article'::regclass "
+            "AND attname = 'search_vector'"
+        )
+        statistics = cursor.fetchone()[0]
+    assert "USING gin (search_vector)" in indexes["article_search_idx"]
+    assert "gin_trgm_ops" in indexes["article_title_trgm_idx"]
+    assert statistics == 1000
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_postgres_trigram_fallback_finds_a_misspelled_name(client):
+    make_article(title="بوتين يستقبل وفدا")
+    make_article(title="خبر آخر تماما")
+    assert found_titles(client, "بوتن") == ["بوتين يستقبل وفدا"]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_postgres_search_uses_the_arabic_configuration_explicitly(client):
+    make_article(title="الاقتصاد السوري")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL default_text_search_config = 'pg_catalog.english'")
+    assert found_titles(client, "السورية") == ["الاقتصاد السوري"]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_rebuild_search_index_fills_missing_tsvectors_on_postgres(client):
+    make_article(title="زيارة إلى إدلب", lead="زيارة مفاجئة")
+    Article.objects.update(search_vector=None)
+    call_command("rebuild_search_index", stdout=(out := StringIO()))
+    assert "1 of 1 documents updated" in out.getvalue()
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+    # Found by full-text search (the word is in the lead only, out of the trigram title index).
+    assert found_titles(client, "مفاجئة") == ["زيارة إلى إدلب"]
