@@ -26,3 +26,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Sessions in the database by default; "django.contrib.sessions.backends.cache" (with
+# CACHE_URL=redis://...) keeps them in Redis when several app servers share the load.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
