@@ -48,7 +48,9 @@ def build_csp(*, nonce: str, admin: bool) -> str:
         "default-src 'self'",
         f"script-src {script_src}",
         f"style-src {style_src}",
-        "img-src 'self' data: blob:" if admin else "img-src 'self' data:",
+        " ".join(
+            ["img-src 'self' data:", *(["blob:"] if admin else []), *settings.CSP_IMG_SOURCES]
+        ),
         "font-src 'self'",
         "connect-src 'self'",
         "media-src 'self'",

@@ -180,6 +180,8 @@ PAGE_CACHE_EXCLUDED_PREFIXES = [
     "/media/",
 ]
 ADMIN_URL_PREFIX = "/admin/"
+# Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
+CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])
 DATABASE_DOWN_RETRY_AFTER = 30
 # X-Query-Count response header (the benchmark turns it on).
 QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
