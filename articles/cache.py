@@ -37,7 +37,7 @@ INVALIDATING_MODELS = (
     "articles.Article",
     "articles.Section",
     "articles.SiteSettings",
-    "comments.Comment",
+    "comments.Comment",  # connected once the comments app has its model
 )
 
 
@@ -121,6 +121,16 @@ def _on_change(sender, **kwargs):
     transaction.on_commit(page_cache_bump)
 
 
+def _on_comment_change(sender, instance, created=False, **kwargs):
+    # A new comment that is not public yet changes no page: readers posting (or a flood of
+    # spam) must not empty the cache. Edits, moderation and deletions do bump.
+    if created and getattr(instance, "status", None) != "approved":
+        return
+    if kwargs.get("signal") is post_delete and getattr(instance, "status", None) != "approved":
+        return
+    _on_change(sender, **kwargs)
+
+
 def _on_tags_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         _on_change(sender, **kwargs)
@@ -135,8 +145,9 @@ def connect_signals() -> None:
         except LookupError:
             continue
         uid = f"pagecache-{label}"
-        post_save.connect(_on_change, sender=label, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_on_change, sender=label, dispatch_uid=f"{uid}-delete")
+        receiver = _on_comment_change if label == "comments.Comment" else _on_change
+        post_save.connect(receiver, sender=label, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=label, dispatch_uid=f"{uid}-delete")
     article = apps.get_model("articles", "Article")
     m2m_changed.connect(
         _on_tags_changed, sender=article.tags.through, dispatch_uid="pagecache-article-tags"

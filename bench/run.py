@@ -276,6 +276,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     args = parser.parse_args()
 
+    args.load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     wrk = ensure_wrk()
     env = django_env(args)
     if not args.reuse:
@@ -328,7 +329,7 @@ def main() -> None:
     try:
         log("starting make serve (gunicorn)")
         server.wait_ready()
-        log(f"gunicorn up with {len(server.worker_pids())} workers on {server.base}")
+        log(f"gunicorn up on {server.base}")
         status, _, home = fetch(server.base + "/")
         static_match = re.search(rb"/static/css/site\.[0-9a-f]+\.css", home)
         static_path = static_match.group().decode() if static_match else "/static/css/site.css"
@@ -414,6 +415,7 @@ def main() -> None:
             scenario.result["queries"] = queries
             if "raw" in scenario.result:
                 log(f"wrk output for {scenario.name}:\n{scenario.result['raw']}")
+        args.worker_count = len(server.worker_pids())
     finally:
         server.stop()
 
@@ -425,7 +427,9 @@ def print_table(args, seeded, scenarios) -> None:
     lines = [
         f"Levant24 benchmark: {seeded['articles']} articles, {seeded['comments_seeded']} "
         f"comments, {args.duration}s per scenario, {args.connections} connections "
-        f"(comment POST: {args.writers}), wrk on 127.0.0.1",
+        f"(comment POST: {args.writers}), wrk on 127.0.0.1, "
+        f"{getattr(args, 'worker_count', '?')} gunicorn workers, {os.cpu_count()} CPUs, "
+        f"load average before the run {args.load_before}",
         "",
         "| scenario | req/s | x static | p50 ms | p95 ms | p99 ms | errors | SQL/req | peak RSS/worker MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -217,3 +217,27 @@ def test_redis_cache_backend_serves_and_invalidates_pages(settings, article):
         assert "عنوان محدث عبر ريديس" in response.content.decode()
     finally:
         caches["default"].clear()
+
+
+def test_new_pending_comment_keeps_the_cache_but_moderation_refreshes_it():
+    """Readers posting (or spam floods) must not empty the cache; approvals must."""
+    from types import SimpleNamespace
+
+    from django.db.models.signals import post_delete, post_save
+
+    from articles.cache import _on_comment_change
+
+    def generation():
+        return page_cache_state()[0]
+
+    before = generation()
+    pending = SimpleNamespace(status="pending")
+    _on_comment_change(None, pending, created=True, signal=post_save)
+    _on_comment_change(None, pending, signal=post_delete)
+    assert generation() == before
+
+    _on_comment_change(None, SimpleNamespace(status="approved"), created=False, signal=post_save)
+    after_approval = generation()
+    assert after_approval != before
+    _on_comment_change(None, SimpleNamespace(status="approved"), signal=post_delete)
+    assert generation() != after_approval

@@ -30,7 +30,11 @@ def _env(monkeypatch, **values):
 
 
 def test_check_deploy_reports_nothing_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES")} | {
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES")
+    } | {
         "DJANGO_SETTINGS_MODULE": "levant24.settings.prod",
         "SECRET_KEY": "k7#Qz9!vL2@pX8$wR4%tY6^uI1&oP3*aS5(dF0)gH-jK_lZ+xC=vB~nM",
         "ALLOWED_HOSTS": "levant24.example",
