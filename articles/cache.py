@@ -27,7 +27,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "pagecache:generation"
@@ -105,7 +105,11 @@ def page_cache_state() -> tuple[str, int]:
     if next_at:
         remaining = next_at - time.time()
         if remaining <= 0:
-            page_cache_bump()
+            try:
+                page_cache_bump()
+            except DatabaseError:
+                # Database down: keep serving what the cache holds; retried next request.
+                return generation, 1
             generation, next_at = _read_state()
             remaining = next_at - time.time() if next_at else ttl
         ttl = max(1, min(ttl, math.ceil(remaining)))

@@ -259,8 +259,10 @@ class PageCacheMiddleware:
         else:
             response["ETag"] = f'W/"{entry["etag"]}"'
             # Browsers revalidate every time (a cheap 304) so an edit shows at once; a CDN
-            # may keep the page as long as our own cache does.
+            # may keep the page as long as our own cache does, but only for requests
+            # without cookies: a signed-in reader must never get the anonymous copy.
             patch_cache_control(response, public=True, max_age=0, s_maxage=ttl)
+            patch_vary_headers(response, ("Cookie",))
 
 
 # --- SQL query counter for the benchmark ------------------------------------------------

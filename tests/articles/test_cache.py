@@ -241,3 +241,31 @@ def test_new_pending_comment_keeps_the_cache_but_moderation_refreshes_it():
     assert after_approval != before
     _on_comment_change(None, SimpleNamespace(status="approved"), signal=post_delete)
     assert generation() != after_approval
+
+
+def test_cached_pages_vary_on_cookie_so_a_cdn_never_serves_them_to_signed_in_readers(
+    client, article
+):
+    miss = client.get(reverse("articles:home"))
+    hit = client.get(reverse("articles:home"))
+    assert hit["X-Cache"] == "HIT"
+    for response in (miss, hit):
+        assert "Cookie" in response["Vary"]
+
+
+def test_cached_pages_still_served_when_the_database_is_down(client, article, monkeypatch):
+    from django.db import connections
+    from django.db.utils import OperationalError
+
+    assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections["default"], "cursor", broken_cursor)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Cache"] == "HIT"
+    assert article.title in response.content.decode()
+    # A page that is not cached yet gets the friendly 503 instead.
+    assert client.get(article.section.get_absolute_url()).status_code == 503
