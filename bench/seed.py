@@ -24,6 +24,7 @@ django.setup()
 from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command, get_commands  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -136,6 +137,11 @@ def seed(*, articles: int, comments: int, hot_comments: int) -> dict:
             Comment.objects.bulk_create(batch)
             made += len(batch)
             result["comments_seeded"] = made
+
+    # Bulk inserts skip save(): let the search app index the new articles if it can.
+    if "rebuild_search_index" in get_commands():
+        call_command("rebuild_search_index", stdout=sys.stderr)
+        result["search_index"] = "rebuilt"
 
     session = SessionStore()
     session["_auth_user_id"] = str(reader.pk)

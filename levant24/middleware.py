@@ -173,7 +173,7 @@ class PageCacheMiddleware:
         key = _page_key(request, generation)
         entry = cache.get(key)
         if entry is not None:
-            response = self._response_from_entry(request, entry)
+            response = self._response_from_entry(request, entry, ttl)
             response["X-Cache"] = "HIT"
             return response
 
@@ -238,14 +238,13 @@ class PageCacheMiddleware:
             "etag": hashlib.sha256(content).hexdigest()[:24],
         }
 
-    def _response_from_entry(self, request, entry) -> HttpResponse:
+    def _response_from_entry(self, request, entry, ttl: int) -> HttpResponse:
         content = entry["content"]
         if entry["has_csrf"]:
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(content)
         for name, value in entry["headers"].items():
             response[name] = value
-        generation, ttl = page_cache_state()
         self._set_cache_headers(request, response, entry, ttl)
         return response
 
