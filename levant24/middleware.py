@@ -3,6 +3,7 @@ when the database is down, and an optional SQL query counter for the benchmark."
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -284,7 +285,9 @@ class QueryCountHeaderMiddleware:
             count += 1
             return execute(sql, params, many, context)
 
-        with connections["default"].execute_wrapper(counter):
+        with contextlib.ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(counter))
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
         return response

@@ -133,7 +133,11 @@ def test_server_error_is_logged_as_one_json_line_with_traceback(serving_urls, ca
 
 
 def test_query_count_header_counts_sql(settings, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     settings.MIDDLEWARE = ["levant24.middleware.QueryCountHeaderMiddleware", *settings.MIDDLEWARE]
     settings.PAGE_CACHE_ENABLED = False
-    response = Client().get(article.get_absolute_url())
-    assert int(response["X-Query-Count"]) > 0
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(article.get_absolute_url())
+    assert int(response["X-Query-Count"]) == len(queries.captured_queries) > 0
