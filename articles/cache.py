@@ -37,8 +37,11 @@ INVALIDATING_MODELS = (
     "articles.Article",
     "articles.Section",
     "articles.SiteSettings",
+    "taggit.Tag",
     "comments.Comment",  # connected once the comments app has its model
 )
+# Not accounts.User: every sign-in saves last_login, and emptying the cache at each
+# sign-in would hurt more than an author's new photo showing up to a minute late.
 
 
 def _uses_shared_cache() -> bool:
