@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve lint messages check clean gettext browser-deps
+.PHONY: run test install migrate demo serve bench lint messages check clean gettext browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,27 @@ messages: install
 	$(MANAGE) makemessages -l ar --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=media
 	$(MANAGE) makemessages -d djangojs -l ar --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=media
 	$(MANAGE) compilemessages -l ar --ignore=.venv
+
+# Production-like server: prod settings (DEBUG off), hashed + compressed static files
+# served by whitenoise, gunicorn configured by gunicorn.conf.py (see docs/deploy.md).
+# The defaults below only apply when the variable is not already set, so a plain
+# `make serve` works over http://127.0.0.1:8000; production sets real values.
+serve: export DJANGO_SETTINGS_MODULE = levant24.settings.prod
+serve: export SECRET_KEY ?= local-serve-only-8c1f6e2b9d4a7f3e5b0c2d9a6e1f4b7c3d8a5e2f9b6c1d4a
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export SECURE_SSL_REDIRECT ?= False
+serve: export SECURE_COOKIES ?= False
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py levant24.wsgi
+
+# Load test against `make serve` on PostgreSQL (database levant24_bench); see docs/performance.md.
+ARTICLES ?= 10000
+COMMENTS ?= 100000
+DURATION ?= 10
+bench: install
+	$(PY) bench/run.py --articles $(ARTICLES) --comments $(COMMENTS) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

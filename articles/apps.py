@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import signals  # noqa: F401
+        from . import cache, signals  # noqa: F401
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -18,3 +18,5 @@ class ArticlesConfig(AppConfig):
         for model in (Article, *KIND_PROXIES.values()):
             if not reversion.is_registered(model):
                 reversion.register(model)
+
+        cache.connect_signals()

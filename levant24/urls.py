@@ -7,7 +7,10 @@ from django.views.static import serve
 from articles.search_views import robots_txt
 from articles.sitemaps import SITEMAPS, news_sitemap
 
+from .health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("comments/", include("comments.urls")),

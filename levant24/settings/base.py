@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .components import replica_database, storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env(
@@ -47,11 +49,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "levant24.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "levant24.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside CSRF (which sets the token cookie on cached copies too), before auth.
+    "levant24.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -87,6 +94,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+
+# Serving: optional read replica (DATABASE_REPLICA_URL) behind a router.
+_replica = replica_database(env)
+if _replica:
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["levant24.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -132,10 +145,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Media on the local disk, or on S3-compatible object storage with MEDIA_STORAGE=s3.
+STORAGES = storages_from_env(env)
 
 # Uploads: anything larger is refused before it reaches Pillow.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
@@ -164,16 +175,42 @@ SIGNIN_SLOWDOWN_SECONDS = env.float("SIGNIN_SLOWDOWN_SECONDS", default=1.0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # reset links work for two hours, once
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # confirmation links work for three days
 
+# Serving: the full-page cache for anonymous readers (see levant24/middleware.py).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# Upper bound; pages expire sooner when a scheduled article is due.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+PAGE_CACHE_EXCLUDED_PREFIXES = [
+    "/admin/",
+    "/accounts/",
+    "/comments/",
+    "/preview/",
+    "/search/",
+    "/healthz",
+    "/static/",
+    "/media/",
+]
+ADMIN_URL_PREFIX = "/admin/"
+# Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
+CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])
+DATABASE_DOWN_RETRY_AFTER = 30
+# X-Query-Count response header (the benchmark turns it on).
+QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(1, "levant24.middleware.QueryCountHeaderMiddleware")
+
+# Logs: one JSON object per line on stdout (tracebacks inside), for any log collector.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {
-            "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s",
-        },
+        "json": {"()": "levant24.logformat.JsonLineFormatter"},
     },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "line"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
     },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -1,0 +1,161 @@
+"""Full-page cache state: one generation marker for every cached public page.
+
+Cached pages are stored under a key that contains the current generation. Saving or
+deleting anything that a public page shows (articles, their tags, sections, site settings,
+comments) bumps the generation, so every page is fresh on the next request without
+tracking which page shows what. Old entries simply age out.
+
+Where the marker lives depends on the cache: a shared cache (Redis) holds it for every
+process and machine; with the per-process local-memory cache it lives in a small file,
+so that every gunicorn worker on the machine sees a bump made by another one.
+
+Scheduled articles: each bump also records when the next scheduled article goes public.
+Once that moment has passed, the next request bumps the generation itself, so a
+scheduled article appears within a second of its time, without a query per request.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_SCHEDULED_KEY = "pagecache:next-scheduled"
+# Models whose changes can alter a public page.
+INVALIDATING_MODELS = (
+    "articles.Article",
+    "articles.Section",
+    "articles.SiteSettings",
+    "taggit.Tag",
+    "comments.Comment",  # connected once the comments app has its model
+)
+# Not accounts.User: every sign-in saves last_login, and emptying the cache at each
+# sign-in would hurt more than an author's new photo showing up to a minute late.
+
+
+def _uses_shared_cache() -> bool:
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _stamp_file() -> Path:
+    configured = getattr(settings, "PAGE_CACHE_STAMP_FILE", None)
+    if configured:
+        return Path(configured)
+    tag = uuid.uuid5(uuid.NAMESPACE_URL, str(settings.BASE_DIR)).hex[:12]
+    return Path(tempfile.gettempdir()) / f"levant24-pagecache-{tag}"
+
+
+def _next_scheduled_timestamp() -> float:
+    """When the next scheduled article goes public (0 when none is scheduled)."""
+    from .models import Article
+
+    when = (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return when.timestamp() if when else 0.0
+
+
+def _read_state() -> tuple[str, float]:
+    if _uses_shared_cache():
+        values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
+        return str(values.get(GENERATION_KEY, "0")), float(values.get(NEXT_SCHEDULED_KEY, 0))
+    try:
+        generation, _, next_at = _stamp_file().read_text().partition(" ")
+        return generation or "0", float(next_at or 0)
+    except (OSError, ValueError):
+        return "0", 0.0
+
+
+def _write_state(next_at: float) -> None:
+    if _uses_shared_cache():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            # Missing (first use or evicted): start from the clock so that a restarted
+            # counter never lands on the number of an older, still stored generation.
+            cache.set(GENERATION_KEY, time.time_ns(), None)
+        cache.set(NEXT_SCHEDULED_KEY, next_at, None)
+        return
+    path = _stamp_file()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(f"{time.time_ns()}-{uuid.uuid4().hex[:8]} {next_at}")
+    os.replace(tmp, path)
+
+
+def page_cache_bump() -> None:
+    """Make every cached page stale at once."""
+    _write_state(_next_scheduled_timestamp())
+
+
+def page_cache_state() -> tuple[str, int]:
+    """The current generation and how long a page stored now may live, in seconds."""
+    generation, next_at = _read_state()
+    ttl = int(getattr(settings, "PAGE_CACHE_SECONDS", 60))
+    if next_at:
+        remaining = next_at - time.time()
+        if remaining <= 0:
+            try:
+                page_cache_bump()
+            except DatabaseError:
+                # Database down: keep serving what the cache holds; retried next request.
+                return generation, 1
+            generation, next_at = _read_state()
+            remaining = next_at - time.time() if next_at else ttl
+        ttl = max(1, min(ttl, math.ceil(remaining)))
+    return generation, ttl
+
+
+def _on_change(sender, **kwargs):
+    if kwargs.get("raw"):
+        return
+    page_cache_bump()
+    # Bump again once the transaction commits: a request that ran between the write and
+    # the commit may have stored a page built from the old rows.
+    transaction.on_commit(page_cache_bump)
+
+
+def _on_comment_change(sender, instance, created=False, **kwargs):
+    # A new comment that is not public yet changes no page: readers posting (or a flood of
+    # spam) must not empty the cache. Edits, moderation and deletions do bump.
+    if created and getattr(instance, "status", None) != "approved":
+        return
+    if kwargs.get("signal") is post_delete and getattr(instance, "status", None) != "approved":
+        return
+    _on_change(sender, **kwargs)
+
+
+def _on_tags_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        _on_change(sender, **kwargs)
+
+
+def connect_signals() -> None:
+    """Called from ``ArticlesConfig.ready``; models of apps that lack them are skipped."""
+    for label in INVALIDATING_MODELS:
+        app_label, model_name = label.split(".")
+        try:
+            apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        uid = f"pagecache-{label}"
+        receiver = _on_comment_change if label == "comments.Comment" else _on_change
+        post_save.connect(receiver, sender=label, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=label, dispatch_uid=f"{uid}-delete")
+    article = apps.get_model("articles", "Article")
+    m2m_changed.connect(
+        _on_tags_changed, sender=article.tags.through, dispatch_uid="pagecache-article-tags"
+    )

@@ -1,0 +1,12 @@
+-- Comment submission: the form body (with a CSRF token) comes from bench/run.py.
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_BODY")
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"rps": %.2f, "p50": %.3f, "p95": %.3f, "p99": %.3f, "requests": %d, "errors": %d}\n',
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.requests, e.connect + e.read + e.write + e.timeout))
+end
