@@ -303,6 +303,11 @@ class BaseArticleAdmin(admin.ModelAdmin):
             extensions["Figure"] = {"pickerUrl": reverse(f"admin:{self._url_prefix()}_body_image")}
             extensions["Caption"] = True
             formfield.widget.config = {**config, "extensions": extensions}
+        if db_field.name == "published_at" and formfield is not None:
+            # Django's split date/time widget labels only the pair, not its two inputs.
+            date_input, time_input = formfield.widget.widgets
+            date_input.attrs["aria-label"] = _("Publish date")
+            time_input.attrs["aria-label"] = _("Publish hour")
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -77,10 +77,21 @@
     });
   }
 
+  // The editing area is a role=textbox without a name; the field's label names it.
+  function nameEditingArea(container, textarea) {
+    var area = container.querySelector(":scope > .ProseMirror[contenteditable]");
+    var label = textarea && textarea.id && document.querySelector('label[for="' + textarea.id + '"]');
+    if (!area || !label) return;
+    if (!label.id) label.id = textarea.id + "-label";
+    area.setAttribute("aria-labelledby", label.id);
+    area.setAttribute("aria-multiline", "true");
+  }
+
   document.addEventListener("prose-editor:ready", function (event) {
     var container = event.target.closest(".prose-editor") || event.target.parentElement;
     if (!container) return;
     translate(container);
+    nameEditingArea(container, event.detail && event.detail.textarea);
     // The block-type menu clones buttons as the selection moves: translate them too.
     new MutationObserver(function () { translate(container); })
       .observe(container, { childList: true, subtree: true });

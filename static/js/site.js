@@ -19,6 +19,7 @@
     var button = item.querySelector(".submenu-toggle");
     if (!button) return;
     button.hidden = false;
+    item.classList.add("enhanced");
     var setOpen = function (open) {
       item.classList.toggle("open", open);
       button.setAttribute("aria-expanded", open ? "true" : "false");

@@ -46,6 +46,8 @@ SCREENSHOTS = (
 )
 
 PHONE = {"width": 390, "height": 844}
+# The editing area of the prose editor (a hidden menu also has the ProseMirror class).
+EDITOR = ".prose-editor > .ProseMirror[contenteditable=true]"
 DESKTOP = {"width": 1366, "height": 900}
 
 _skip_reason: list[str] = []
