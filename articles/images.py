@@ -20,7 +20,14 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 def validate_image_upload(file) -> None:
-    """Refuse files that are not images, too large, truncated or decompression bombs."""
+    """Refuse files that are not images, too large, truncated or decompression bombs.
+
+    Only a new upload is checked: the model runs its validators again on every save, and
+    the file already in storage passed them when it arrived (its closed file cannot be
+    read here, which would refuse any later edit of the article).
+    """
+    if getattr(file, "_committed", False):
+        return
     size = getattr(file, "size", None)
     if size is not None and size > settings.MAX_IMAGE_UPLOAD_BYTES:
         limit_mb = settings.MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)

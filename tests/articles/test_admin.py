@@ -283,6 +283,22 @@ def test_journalist_edits_own_draft(client, journalist):
     assert article.title == "عنوان جديد للمسودة"
 
 
+def test_article_with_a_featured_image_saves_again_without_a_new_upload(client, journalist):
+    """The stored image is not re-validated (it was when uploaded): editing the text of an
+    illustrated article must not ask for the image again."""
+    from django.core.files.base import ContentFile
+
+    article = draft_of(journalist, kind=Kind.INTERVIEW)
+    article.image.save("souq.png", ContentFile(_png_bytes()), save=True)
+    client.force_login(journalist)
+    data = form_data(client, article, "interviewarticle", title="عنوان بعد التعديل")
+    response = client.post(change_url(article, "interviewarticle"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.title == "عنوان بعد التعديل"
+    assert article.image.name.endswith("souq.png")
+
+
 def test_journalist_cannot_touch_others_articles_by_direct_post(
     client, journalist, other_journalist
 ):
