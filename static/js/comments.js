@@ -16,6 +16,9 @@
   home.hidden = true;
   respond.parentNode.insertBefore(home, respond);
 
+  // The reply link that moved the form, so that "cancel reply" can give focus back to it.
+  var opener = null;
+
   function setReply(id, name) {
     parentInput.value = id || "";
     cancel.hidden = !id;
@@ -30,6 +33,7 @@
     var body = document.getElementById("comment-" + link.getAttribute("data-reply-to"));
     if (!body) return;
     event.preventDefault();
+    opener = link;
     body.appendChild(respond);
     setReply(link.getAttribute("data-reply-to"), link.getAttribute("data-reply-name"));
     var text = form.querySelector("textarea");
@@ -40,6 +44,8 @@
     event.preventDefault();
     home.parentNode.insertBefore(respond, home.nextSibling);
     setReply("", "");
+    if (opener) opener.focus();
+    opener = null;
     if (window.location.search.indexOf("replyto=") !== -1 && window.history.replaceState) {
       window.history.replaceState(null, "", window.location.pathname + "#comment-form");
     }

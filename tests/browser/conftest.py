@@ -145,14 +145,37 @@ def page(context):
 
 
 @pytest.fixture
-def login(context, live_server):
-    """Sign a user in for this browser context (session cookie, no form round-trip)."""
+def person(chromium, live_server):
+    """Another person at another browser: each call opens a page in a fresh profile (its own
+    cookies), Arabic and desktop-sized. A JavaScript error on any of them fails the test."""
+    contexts, errors = [], []
 
-    def _login(user):
+    def _open():
+        ctx = chromium.new_context(
+            base_url=live_server.url, locale="ar", viewport=DESKTOP, timezone_id="Asia/Damascus"
+        )
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        pg.on("pageerror", lambda exc: errors.append(f"{pg.url}: {exc}"))
+        return pg
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def login(context, live_server):
+    """Sign a user in for a browser context, the test's own by default (session cookie, no
+    form round-trip)."""
+
+    def _login(user, ctx=None):
         client = Client()
         client.force_login(user, backend="accounts.backends.EmailOrUsernameBackend")
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies(
+        (ctx or context).add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
         )
         return user
