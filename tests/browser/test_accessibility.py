@@ -192,3 +192,83 @@ def test_phone_menu_button_opens_the_menu_from_the_keyboard(page, site_content):
     assert first_link.is_visible()
     page.keyboard.press("Tab")
     assert _focused(page)["text"] == "الرئيسية"
+
+
+def test_search_results_page_has_no_serious_axe_violations(page, site_content):
+    """Searched from the header box with the keyboard, as most readers do."""
+    page.goto(reverse("articles:home"))
+    page.locator("#header-q").fill("حلب")
+    with page.expect_navigation():
+        page.locator("#header-q").press("Enter")
+    results = page.locator(".search-results .search-result h2")
+    assert results.count() >= 1
+    assert site_content["article"].title in results.all_inner_texts()
+    assert page.locator("#search-q").input_value() == "حلب"
+    assert blocking_violations(page) == []
+    assert unlabelled_fields(page) == []
+
+
+def _active(page, script: str):
+    return page.evaluate(f"(() => {{ const el = document.activeElement; return {script}; }})()")
+
+
+def test_sign_in_dialog_opens_from_the_keyboard_keeps_focus_inside_and_escape_closes_it(
+    page, site_content
+):
+    page.goto(site_content["article"].get_absolute_url())
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if _active(page, "el.matches('.site-header a.sign-in')"):
+            break
+    else:
+        pytest.fail("Tab never reaches the sign-in link")
+    page.keyboard.press("Enter")
+    dialog = page.locator("#signin-dialog")
+    dialog.wait_for(state="visible")
+    page.wait_for_function("document.activeElement.id === 'signin-dialog-username'")
+    assert dialog.evaluate("d => d.open && d.matches(':modal')")
+    assert page.url.endswith(site_content["article"].get_absolute_url()), "the link was followed"
+    assert blocking_violations(page) == []
+
+    visited = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        assert _active(page, "!!el.closest('#signin-dialog')"), "focus left the dialog"
+        visited.append(_active(page, "el.name || el.textContent.trim()"))
+    assert visited == ["password", "تسجيل الدخول", "نسيت كلمة المرور؟", "أنشئ حساباً"]
+
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    assert not dialog.is_visible()
+    assert _active(page, "el.matches('.site-header a.sign-in')"), "focus did not come back"
+
+
+def test_comment_reply_and_cancel_work_from_the_keyboard(page, site_content):
+    article = site_content["article"]
+    comment = factories.make_comment(article=article, name="ليلى", text="تقرير مفيد، شكراً.")
+    page.goto(article.get_absolute_url())
+    respond = page.locator("#respond")
+    page.locator(f"#comment-{comment.pk} .comment-permalink").focus()
+    page.keyboard.press("Tab")
+    assert _active(page, "el.matches('.comment-reply-link')")
+
+    page.keyboard.press("Enter")
+    assert page.locator(f"#comment-{comment.pk} #respond").count() == 1
+    assert _active(page, "el.id") == "id_text", "focus is not in the reply box"
+    assert respond.locator("[data-reply-to-heading]").inner_text() == "الرد على ليلى"
+    assert page.locator("#respond input[name=parent]").input_value() == str(comment.pk)
+
+    # Back one stop: "cancel reply"; Enter puts the form back and focus on "reply" again.
+    page.keyboard.press("Shift+Tab")
+    assert _active(page, "el.id") == "cancel-reply"
+    page.keyboard.press("Enter")
+    assert page.locator(f"#comment-{comment.pk} #respond").count() == 0
+    assert page.locator("#respond input[name=parent]").input_value() == ""
+    assert _active(page, "el.matches('.comment-reply-link')"), "focus was lost on cancel"
+
+    page.keyboard.press("Enter")
+    assert _active(page, "el.id") == "id_text"
+    page.keyboard.type("وأنا أيضاً استفدت منه.")
+    assert page.locator(f"#comment-{comment.pk} #id_text").input_value() == (
+        "وأنا أيضاً استفدت منه."
+    )

@@ -63,8 +63,8 @@ def test_article_paragraph_is_right_aligned_and_its_lines_start_at_the_right_edg
 
 
 def test_admin_nav_sidebar_is_on_the_right(page, login):
-    login(factories.make_user(username="boss", is_staff=True, is_superuser=True))
-    page.goto(reverse("admin:auth_group_changelist"))
+    login(factories.make_staff(role="editor", username="boss"))
+    page.goto(reverse("admin:articles_interviewarticle_changelist"))
     assert page.locator("html").get_attribute("dir") == "rtl"
     sidebar = box(page.locator("#nav-sidebar"))
     content = box(page.locator("#content"))
