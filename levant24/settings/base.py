@@ -218,3 +218,6 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+# The lockout records are not part of the newsroom admin: lockouts expire by themselves
+# (AXES_COOLOFF_TIME) and `manage.py axes_reset` lifts one early.
+AXES_ENABLE_ADMIN = False
