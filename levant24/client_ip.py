@@ -26,9 +26,7 @@ def client_ip(request) -> str | None:
     trusted = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if trusted <= 0:
         return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    ]
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     chain = [part for part in forwarded if part] + [request.META.get("REMOTE_ADDR", "")]
     # chain[-1] is the proxy next to us; each trusted proxy adds one entry to the right.
     index = max(len(chain) - 1 - trusted, 0)
