@@ -498,6 +498,23 @@ def test_editor_manages_sections_but_not_users(client, editor):
     assert client.get(reverse("admin:articles_sitesettings_changelist")).status_code == 403
 
 
+def test_journalist_cannot_manage_sections_tags_users_or_settings(client, journalist):
+    section = factories.make_section(name="اقتصاد", slug="اقتصاد")
+    client.force_login(journalist)
+    assert client.get(reverse("admin:articles_section_add")).status_code == 403
+    response = client.post(reverse("admin:articles_section_add"), {"name": "قسم دخيل"})
+    assert response.status_code == 403
+    change = reverse("admin:articles_section_change", args=[section.pk])
+    assert client.post(change, {"name": "اسم مخرّب", "slug": "x"}).status_code == 403
+    assert client.get(reverse("admin:taggit_tag_add")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert client.get(reverse("admin:articles_sitesettings_changelist")).status_code == 403
+    section.refresh_from_db()
+    assert section.name == "اقتصاد"
+    assert not type(section).objects.filter(name="قسم دخيل").exists()
+
+
 def test_site_admin_assigns_roles(client):
     admin_user = factories.make_user(is_staff=True, is_superuser=True)
     reporter = factories.make_user(username="new-reporter")

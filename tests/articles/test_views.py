@@ -629,6 +629,49 @@ def test_article_page_runs_at_most_ten_queries_with_its_comments(
     assert "مشترك" in response.content.decode()
 
 
+def test_page_query_counts_do_not_grow_with_articles_and_tags(client, settings, db):
+    """The same number of queries with 3 articles and with 30 (and four times the tags)."""
+    settings.PAGE_CACHE_ENABLED = False
+    sections = [make_section(name=f"قسم {i}", slug=f"قسم-{i}") for i in range(4)]
+    author = make_author(username="crowd")
+    kinds = list(Kind)
+
+    def add_articles(start, stop):
+        for i in range(start, stop):
+            make_article(
+                kind=kinds[i % len(kinds)],
+                section=sections[i % len(sections)],
+                author=author,
+                tags=[f"وسم {i}", f"وسم {i + 1}", "مشترك", "حلب"],
+                published_at=timezone.now() - timedelta(hours=i + 1),
+            )
+
+    add_articles(0, 3)
+    article = Article.objects.order_by("pk").first()
+    urls = [
+        reverse("articles:home"),
+        kind_url("أخبار"),
+        FEATURES_URL,
+        sections[0].get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": "مشترك"}),
+        author.get_absolute_url(),
+        article.get_absolute_url(),
+    ]
+
+    def query_counts():
+        counts = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[url] = len(queries)
+        return counts
+
+    query_counts()  # warm the per-process caches (settings, content types)
+    few = query_counts()
+    add_articles(3, 30)
+    assert query_counts() == few
+
+
 # Headings, error page metadata, search box -------------------------------------------
 
 
