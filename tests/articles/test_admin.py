@@ -202,6 +202,19 @@ def test_changelist_shows_columns_and_badges(client, editor, section):
     assert section.name in html
 
 
+def test_list_thumbnail_and_form_preview_show_the_featured_image(client, editor, section):
+    from tests.articles.test_feeds import png_upload
+
+    article = factories.make_article(
+        title="مقال مصوّر", section=section, image=png_upload(), image_alt="جسر في حلب"
+    )
+    client.force_login(editor)
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'class="article-thumb" src="{article.image.url}"' in listing
+    form = client.get(change_url(article)).content.decode()
+    assert f'class="article-image-preview" src="{article.image.url}" alt="جسر في حلب"' in form
+
+
 def test_changelist_query_count_does_not_grow_with_rows(
     client, editor, django_assert_max_num_queries
 ):
