@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from levant24.admin_site import yes_no_icon
@@ -69,8 +71,24 @@ class SiteAdminOnly:
         return self.has_module_permission(request)
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form for setting a user's password in the admin; Django 5.2 leaves the
+    warning under its "password-based authentication" choice untranslatable."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}'
+                "</li></ul>",
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
+
+
 @admin.register(User)
 class UserAdmin(SiteAdminOnly, DjangoUserAdmin):
+    change_password_form = PasswordChangeForm
     list_display = ("username", "display_name", "email", "staff", "roles", "active")
     list_filter = ("is_staff", "is_superuser", "is_active", RoleFilter)
     search_fields = ("username", "display_name", "first_name", "last_name", "email")

@@ -97,8 +97,15 @@ def test_every_admin_page_is_arabic_for_the_site_admin(client, newsroom_content)
     def obj_for(model):
         return model._default_manager.order_by("pk").first()
 
+    article, section = newsroom_content[0], newsroom_content[0].section
+    more = [
+        reverse("admin:articles_article_history", args=[article.pk]),
+        reverse("admin:articles_section_delete", args=[section.pk]),
+        reverse("admin:auth_user_password_change", args=[boss.pk]),
+        reverse("admin:password_change"),
+    ]
     checked, leaks = 0, {}
-    for url in [reverse("admin:index"), *admin_pages(obj_for)]:
+    for url in [reverse("admin:index"), *admin_pages(obj_for), *more]:
         response = client.get(url, follow=True)
         if response.status_code == 403:  # an add form the model does not offer
             continue
@@ -149,3 +156,17 @@ def test_lockout_records_are_not_in_the_admin(client):
     html = client.get(reverse("admin:index")).content.decode()
     assert "/admin/axes/" not in html
     assert "Axes" not in html
+
+
+def test_site_admin_sets_a_password_on_the_arabic_password_form(client):
+    reporter = factories.make_user(username="reporter")
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+    url = reverse("admin:auth_user_password_change", args=[reporter.pk])
+    page = client.get(url).content.decode()
+    assert "ستضيع كلمة المرور الحالية" in page
+    assert 'id="id_unusable_warning"' in page  # Django's script shows and hides it by id
+    new = "nahr-baradaa-2025"
+    response = client.post(url, {"usable_password": "true", "password1": new, "password2": new})
+    assert response.status_code == 302
+    reporter.refresh_from_db()
+    assert reporter.check_password(new)
