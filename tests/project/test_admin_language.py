@@ -170,3 +170,9 @@ def test_site_admin_sets_a_password_on_the_arabic_password_form(client):
     assert response.status_code == 302
     reporter.refresh_from_db()
     assert reporter.check_password(new)
+
+
+def test_admin_sign_in_page_is_arabic(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert english_words(response.content.decode(), allowed=set()) == []
