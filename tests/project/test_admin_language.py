@@ -176,3 +176,21 @@ def test_admin_sign_in_page_is_arabic(client, db):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 200
     assert english_words(response.content.decode(), allowed=set()) == []
+
+
+@pytest.mark.parametrize("role", ["journalist", "editor", "moderator"])
+def test_every_admin_page_a_role_opens_is_arabic(client, newsroom_content, role):
+    client.force_login(factories.make_staff(role=role, username="murasil"))
+    allowed = {"kateb", "murasil", "control", "command"}
+    checked, leaks = 0, {}
+    for url in [reverse("admin:index"), *admin_pages(lambda m: None)]:
+        response = client.get(url, follow=True)
+        if response.status_code == 403:
+            continue
+        assert response.status_code == 200, url
+        checked += 1
+        words = english_words(response.content.decode(), allowed)
+        if words:
+            leaks[url] = words
+    assert checked >= 3
+    assert leaks == {}
