@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -47,3 +47,21 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"username": self.username})
+
+
+class Role(Group):
+    """A newsroom role as people see it: the group under its Arabic name.
+
+    Groups keep their contract names (``journalist``, ``editor``, ``moderator``, see
+    ``accounts.roles``); this proxy only changes how they are shown in the admin.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        from .roles import role_label
+
+        return role_label(self.name)

@@ -19,6 +19,12 @@ ROLE_LABELS = {
     MODERATOR: _("Moderator"),
 }
 
+
+def role_label(name: str) -> str:
+    """The Arabic name of a role; a group outside the contract keeps its own name."""
+    return str(ROLE_LABELS.get(name, name))
+
+
 ARTICLE_WRITE = ["add_article", "change_article", "delete_article", "view_article"]
 
 # role -> {app_label: codenames}; "*" means every permission of that app.

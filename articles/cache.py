@@ -2,7 +2,7 @@
 
 Cached pages are stored under a key that contains the current generation. Saving or
 deleting anything that a public page shows (articles, their tags, sections, site settings,
-comments) bumps the generation, so every page is fresh on the next request without
+comments, a staff member's public profile) bumps the generation, so every page is fresh on the next request without
 tracking which page shows what. Old entries simply age out.
 
 Where the marker lives depends on the cache: a shared cache (Redis) holds it for every
@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_SCHEDULED_KEY = "pagecache:next-scheduled"
@@ -40,8 +40,18 @@ INVALIDATING_MODELS = (
     "taggit.Tag",
     "comments.Comment",  # connected once the comments app has its model
 )
-# Not accounts.User: every sign-in saves last_login, and emptying the cache at each
-# sign-in would hurt more than an author's new photo showing up to a minute late.
+# accounts.User is not in the list: every sign-in saves last_login. Only a change to what
+# an author page or byline shows bumps (``_on_user_save``).
+AUTHOR_PUBLIC_FIELDS = (
+    "display_name",
+    "bio",
+    "photo",
+    "first_name",
+    "last_name",
+    "username",
+    "is_staff",
+    "is_active",
+)
 
 
 def _uses_shared_cache() -> bool:
@@ -138,6 +148,31 @@ def _on_comment_change(sender, instance, created=False, **kwargs):
     _on_change(sender, **kwargs)
 
 
+def _user_public_values(values: dict) -> dict:
+    return {name: str(values.get(name) or "") for name in AUTHOR_PUBLIC_FIELDS}
+
+
+def _on_user_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Note whether this save changes a staff account's public profile (one query at most)."""
+    instance._public_profile_changed = False
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(AUTHOR_PUBLIC_FIELDS):
+        return  # a sign-in saving last_login, a password change: no query, no bump
+    old = sender._default_manager.filter(pk=instance.pk).values(*AUTHOR_PUBLIC_FIELDS).first()
+    if old is None or not (old["is_staff"] or instance.is_staff):
+        return  # readers have no public profile
+    new = {name: getattr(instance, name) for name in AUTHOR_PUBLIC_FIELDS}
+    new["photo"] = instance.photo.name if instance.photo else ""
+    instance._public_profile_changed = _user_public_values(old) != _user_public_values(new)
+
+
+def _on_user_save(sender, instance, **kwargs):
+    if getattr(instance, "_public_profile_changed", False):
+        instance._public_profile_changed = False
+        _on_change(sender, **kwargs)
+
+
 def _on_tags_changed(sender, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
         _on_change(sender, **kwargs)
@@ -155,6 +190,9 @@ def connect_signals() -> None:
         receiver = _on_comment_change if label == "comments.Comment" else _on_change
         post_save.connect(receiver, sender=label, dispatch_uid=f"{uid}-save")
         post_delete.connect(receiver, sender=label, dispatch_uid=f"{uid}-delete")
+    user = settings.AUTH_USER_MODEL
+    pre_save.connect(_on_user_pre_save, sender=user, dispatch_uid="pagecache-user-pre-save")
+    post_save.connect(_on_user_save, sender=user, dispatch_uid="pagecache-user-save")
     article = apps.get_model("articles", "Article")
     m2m_changed.connect(
         _on_tags_changed, sender=article.tags.through, dispatch_uid="pagecache-article-tags"

@@ -52,12 +52,13 @@ class Kind(models.TextChoices):
 # The four kinds listed together under "مقالات".
 FEATURE_KINDS = (Kind.ANALYSIS, Kind.INTERVIEW, Kind.DEEP_DIVE, Kind.OPINION)
 
-# Plural labels used for menus and listing titles.
+# Labels used for menus and listing titles: PRODUCT.md's menu (تحليلات، مقابلات، مقال عميق،
+# مقال رأي), where the deep-dive and opinion kinds keep the singular.
 KIND_PLURALS = {
     Kind.NEWS: _("News"),
     Kind.ANALYSIS: _("Analyses"),
     Kind.INTERVIEW: _("Interviews"),
-    Kind.DEEP_DIVE: _("Deep dives"),
+    Kind.DEEP_DIVE: _("Deep dive"),
     Kind.OPINION: _("Opinion"),
     Kind.INFOGRAPHIC: _("Infographics"),
     Kind.VIDEO: _("Videos"),
@@ -304,8 +305,7 @@ KIND_LABELS = {
 NewsArticle = _kind_proxy("NewsArticle", Kind.NEWS, KIND_PLURALS[Kind.NEWS])
 AnalysisArticle = _kind_proxy("AnalysisArticle", Kind.ANALYSIS, KIND_PLURALS[Kind.ANALYSIS])
 InterviewArticle = _kind_proxy("InterviewArticle", Kind.INTERVIEW, KIND_PLURALS[Kind.INTERVIEW])
-# The admin menu names this kind in the singular (مقال عميق), as the newsroom does.
-DeepDiveArticle = _kind_proxy("DeepDiveArticle", Kind.DEEP_DIVE, Kind.DEEP_DIVE.label)
+DeepDiveArticle = _kind_proxy("DeepDiveArticle", Kind.DEEP_DIVE, KIND_PLURALS[Kind.DEEP_DIVE])
 OpinionArticle = _kind_proxy("OpinionArticle", Kind.OPINION, KIND_PLURALS[Kind.OPINION])
 InfographicArticle = _kind_proxy(
     "InfographicArticle", Kind.INFOGRAPHIC, KIND_PLURALS[Kind.INFOGRAPHIC]

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
+from comments.selectors import comment_section_context
+
 from . import selectors, services
 from .models import Article
 
@@ -20,6 +22,7 @@ def article_preview(request, pk: int):
         raise Http404
     if article.is_public:
         context = selectors.article_page_context(article)
+        context.update(comment_section_context(article=article, request=request))
     else:
         # Unpublished articles have no place in the public order yet.
         context = {

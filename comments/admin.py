@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from levant24.admin_site import yes_no_icon
+
 from . import services
 from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
 
@@ -99,7 +101,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "flag_count",
-        "is_featured",
+        "featured",
         "moderation_buttons",
     ]
     list_display_links = None
@@ -156,6 +158,10 @@ class CommentAdmin(admin.ModelAdmin):
             reply,
             truncatechars(obj.text, 300),
         )
+
+    @admin.display(description=_("featured"), ordering="is_featured")
+    def featured(self, obj):
+        return yes_no_icon(obj.is_featured)
 
     @admin.display(description=_("author"), ordering="name")
     def author_display(self, obj):

@@ -6,17 +6,12 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
+from levant24.client_ip import client_ip
 
 from . import services
 from .forms import CommentForm
 from .models import Comment, Status
 from .selectors import comment_section_context, remember_own_comment
-
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is trustworthy only when the proxy in front
-    # is configured to set it, which the deployment decides.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _article_with_form(request, article, form, *, status=400):

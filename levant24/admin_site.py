@@ -2,9 +2,21 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_SITE_NAME = "ليفانت 24"
+
+
+def yes_no_icon(value: bool | None):
+    """Django's yes/no icon with Arabic alternative text (its own says "True"/"False")."""
+    icon, alt = {
+        True: ("yes", _("Yes")),
+        False: ("no", _("No")),
+        None: ("unknown", _("Unknown")),
+    }[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
 
 
 class NewsroomAdminSite(admin.AdminSite):

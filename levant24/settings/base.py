@@ -218,3 +218,11 @@ LOGGING = {
     },
 }
 AXES_VERBOSE = False
+# Reverse proxies in front of gunicorn (nginx alone: 1). With 0 the client's address is
+# REMOTE_ADDR; otherwise it is read from X-Forwarded-For (see levant24/client_ip.py).
+# Comments, sign-up and sign-in throttles and the lockout all use that one address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "levant24.client_ip.client_ip"
+# The lockout records are not part of the newsroom admin: lockouts expire by themselves
+# (AXES_COOLOFF_TIME) and `manage.py axes_reset` lifts one early.
+AXES_ENABLE_ADMIN = False

@@ -270,3 +270,18 @@ def test_staff_also_sign_in_on_the_public_site(client):
     staff = factories.make_author(username="editor2")
     assert _sign_in(client, "editor2").status_code == 302
     assert _signed_in_as(client, staff)
+
+
+def test_behind_a_proxy_the_lockout_counts_the_forwarded_address(client, reader, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def via_nginx(login, password, address):
+        data = {"username": login, "password": password}
+        return client.post(LOGIN, data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+
+    for n in range(5):
+        via_nginx(f"someone{n}", "wrong", "203.0.113.5")
+    assert via_nginx("rana", PASSWORD, "203.0.113.5").status_code == 429
+    # Another reader behind the same nginx is not locked out by the first one.
+    assert via_nginx("rana", PASSWORD, "203.0.113.6").status_code == 302
+    assert _signed_in_as(client, reader)

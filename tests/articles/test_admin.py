@@ -202,6 +202,19 @@ def test_changelist_shows_columns_and_badges(client, editor, section):
     assert section.name in html
 
 
+def test_list_thumbnail_and_form_preview_show_the_featured_image(client, editor, section):
+    from tests.articles.test_feeds import png_upload
+
+    article = factories.make_article(
+        title="مقال مصوّر", section=section, image=png_upload(), image_alt="جسر في حلب"
+    )
+    client.force_login(editor)
+    listing = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert f'class="article-thumb" src="{article.image.url}"' in listing
+    form = client.get(change_url(article)).content.decode()
+    assert f'class="article-image-preview" src="{article.image.url}" alt="جسر في حلب"' in form
+
+
 def test_changelist_query_count_does_not_grow_with_rows(
     client, editor, django_assert_max_num_queries
 ):
@@ -512,6 +525,23 @@ def test_editor_manages_sections_but_not_users(client, editor):
     assert client.get(reverse("admin:taggit_tag_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
     assert client.get(reverse("admin:articles_sitesettings_changelist")).status_code == 403
+
+
+def test_journalist_cannot_manage_sections_tags_users_or_settings(client, journalist):
+    section = factories.make_section(name="اقتصاد", slug="اقتصاد")
+    client.force_login(journalist)
+    assert client.get(reverse("admin:articles_section_add")).status_code == 403
+    response = client.post(reverse("admin:articles_section_add"), {"name": "قسم دخيل"})
+    assert response.status_code == 403
+    change = reverse("admin:articles_section_change", args=[section.pk])
+    assert client.post(change, {"name": "اسم مخرّب", "slug": "x"}).status_code == 403
+    assert client.get(reverse("admin:taggit_tag_add")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert client.get(reverse("admin:articles_sitesettings_changelist")).status_code == 403
+    section.refresh_from_db()
+    assert section.name == "اقتصاد"
+    assert not type(section).objects.filter(name="قسم دخيل").exists()
 
 
 def test_site_admin_assigns_roles(client):

@@ -269,3 +269,45 @@ def test_cached_pages_still_served_when_the_database_is_down(client, article, mo
     assert article.title in response.content.decode()
     # A page that is not cached yet gets the friendly 503 instead.
     assert client.get(article.section.get_absolute_url()).status_code == 503
+
+
+def test_author_page_and_byline_fresh_after_the_author_changes_their_profile(client, article):
+    author = article.author
+    client.get(article.get_absolute_url())
+    client.get(author.get_absolute_url())
+    author.display_name = "سارة الكاتبة الجديدة"
+    author.bio = "سيرة محدّثة."
+    author.save()
+    page = client.get(article.get_absolute_url())
+    assert page["X-Cache"] == "MISS"
+    assert "سارة الكاتبة الجديدة" in page.content.decode()
+    assert "سيرة محدّثة." in client.get(author.get_absolute_url()).content.decode()
+
+
+def test_sign_ins_and_unchanged_saves_keep_the_cache(client, article, django_assert_num_queries):
+    """last_login is saved at every sign-in: that must not empty the cache for everyone."""
+    author = article.author
+    reader = factories.make_user(username="qari")
+    client.get(article.get_absolute_url())
+    before = page_cache_state()[0]
+    signed_in = Client()
+    signed_in.force_login(author)
+    signed_in.force_login(reader)
+    author.save()  # nothing public changed
+    reader.display_name = "قارئ جديد"
+    reader.save()  # readers have no public profile
+    assert page_cache_state()[0] == before
+    assert client.get(article.get_absolute_url())["X-Cache"] == "HIT"
+    with django_assert_num_queries(1):  # the update itself, no comparison query
+        author.save(update_fields=["last_login"])
+
+
+def test_new_photo_refreshes_the_author_page(client, article):
+    from tests.articles.test_feeds import png_upload
+
+    author = article.author
+    url = author.get_absolute_url()
+    assert 'class="author-photo"' not in client.get(url).content.decode()
+    author.photo = png_upload()
+    author.save()
+    assert "author-photo" in client.get(url).content.decode()

@@ -62,3 +62,33 @@ def test_journalist_previews_own_draft_only(client, draft):
 def test_moderator_gets_404(client, draft):
     client.force_login(factories.make_staff(role="moderator"))
     assert client.get(preview_url(draft)).status_code == 404
+
+
+def test_preview_has_no_canonical_link(client, draft):
+    client.force_login(factories.make_staff(role="editor"))
+    html = client.get(preview_url(draft)).content.decode()
+    assert 'rel="canonical"' not in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+def test_preview_of_a_draft_shows_no_comments_and_no_form_posting_to_it(client, draft):
+    # Rows that should never exist for a draft, to prove none of them would leak.
+    factories.make_comment(article=draft, text="تعليق على مسودة")
+    client.force_login(factories.make_staff(role="editor"))
+    html = client.get(preview_url(draft)).content.decode()
+    assert "تعليق على مسودة" not in html
+    assert 'id="comments"' in html
+    assert "يمكن للقراء التعليق بعد نشر المقال" in html
+    assert reverse("comments:post", args=[draft.pk]) not in html
+    assert 'name="email"' not in html
+
+
+def test_preview_of_a_published_article_shows_its_approved_comments(client):
+    article = factories.make_article(title="مقال منشور")
+    factories.make_comment(article=article, text="تعليق موافق عليه")
+    factories.make_comment(article=article, text="تعليق ينتظر", status="pending")
+    client.force_login(factories.make_staff(role="editor"))
+    html = client.get(preview_url(article)).content.decode()
+    assert "تعليق موافق عليه" in html
+    assert "تعليق ينتظر" not in html
+    assert 'rel="canonical"' not in html

@@ -133,7 +133,7 @@ def test_home_shows_lead_story_latest_and_a_block_per_kind_and_section(client, n
     lead_block = html.split('class="lead-story"')[1].split("</section>")[0]
     assert lead.title in lead_block
     assert "آخر الأخبار" in html
-    for label in ("أخبار", "تحليلات", "مقابلات", "مقالات عميقة", "مقال رأي", "إنفوجرافيك", "فيديو"):
+    for label in ("أخبار", "تحليلات", "مقابلات", "مقال عميق", "مقال رأي", "إنفوجرافيك", "فيديو"):
         assert f">{label}</a></h2>" in html
     assert '<a href="/section/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/">سوريا</a></h2>' in html
     assert ">اقتصاد</a></h2>" in html
@@ -383,7 +383,7 @@ def test_features_listing_lists_the_four_subtypes_together(client, newsroom):
     for kind in (Kind.NEWS, Kind.VIDEO, Kind.INFOGRAPHIC):
         assert newsroom["public"][kind].title not in html
     assert "<h1>مقالات</h1>" in html
-    for label in ("تحليلات", "مقابلات", "مقالات عميقة", "مقال رأي"):
+    for label in ("تحليلات", "مقابلات", "مقال عميق", "مقال رأي"):
         assert f">{label}</a></li>" in html
 
 
@@ -393,7 +393,7 @@ def test_features_listing_lists_the_four_subtypes_together(client, newsroom):
         ("أخبار", Kind.NEWS, "أخبار"),
         ("تحليلات", Kind.ANALYSIS, "تحليلات"),
         ("مقابلات", Kind.INTERVIEW, "مقابلات"),
-        ("مقال-عميق", Kind.DEEP_DIVE, "مقالات عميقة"),
+        ("مقال-عميق", Kind.DEEP_DIVE, "مقال عميق"),
         ("مقال-رأي", Kind.OPINION, "مقال رأي"),
         ("إنفوجرافيك", Kind.INFOGRAPHIC, "إنفوجرافيك"),
         ("فيديو", Kind.VIDEO, "فيديو"),
@@ -627,3 +627,91 @@ def test_article_page_runs_at_most_ten_queries_with_its_comments(
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "مشترك" in response.content.decode()
+
+
+def test_page_query_counts_do_not_grow_with_articles_and_tags(client, settings, db):
+    """The same number of queries with 3 articles and with 30 (and four times the tags)."""
+    settings.PAGE_CACHE_ENABLED = False
+    sections = [make_section(name=f"قسم {i}", slug=f"قسم-{i}") for i in range(4)]
+    author = make_author(username="crowd")
+    kinds = list(Kind)
+
+    def add_articles(start, stop):
+        for i in range(start, stop):
+            make_article(
+                kind=kinds[i % len(kinds)],
+                section=sections[i % len(sections)],
+                author=author,
+                tags=[f"وسم {i}", f"وسم {i + 1}", "مشترك", "حلب"],
+                published_at=timezone.now() - timedelta(hours=i + 1),
+            )
+
+    add_articles(0, 3)
+    article = Article.objects.order_by("pk").first()
+    urls = [
+        reverse("articles:home"),
+        kind_url("أخبار"),
+        FEATURES_URL,
+        sections[0].get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": "مشترك"}),
+        author.get_absolute_url(),
+        article.get_absolute_url(),
+    ]
+
+    def query_counts():
+        counts = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[url] = len(queries)
+        return counts
+
+    query_counts()  # warm the per-process caches (settings, content types)
+    few = query_counts()
+    add_articles(3, 30)
+    assert query_counts() == few
+
+
+# Headings, error page metadata, search box -------------------------------------------
+
+
+def heading_levels(html):
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def test_every_public_page_has_one_h1_and_skips_no_heading_level(client, newsroom):
+    article = newsroom["public"][Kind.NEWS].get_absolute_url()
+    search = reverse("articles:search") + "?q=" + quote("مقال")
+    for url in [*public_pages(newsroom), article, search]:
+        levels = heading_levels(html_of(client.get(url)))
+        assert levels.count(1) == 1, url
+        assert levels[0] == 1, url
+        skips = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        assert skips == [], url
+
+
+def test_menu_and_listings_name_the_article_types_as_the_product_does(client, newsroom):
+    html = html_of(client.get(reverse("articles:home")))
+    submenu = html.split('id="submenu-features"')[1].split("</ul>")[0]
+    assert re.findall(r'">([^<]+)</a></li>', submenu) == [
+        "تحليلات",
+        "مقابلات",
+        "مقال عميق",
+        "مقال رأي",
+    ]
+
+
+def test_not_found_page_has_no_canonical_link_and_asks_not_to_be_indexed(client, db):
+    html = client.get("/لا-توجد/").content.decode()
+    assert 'rel="canonical"' not in html
+    assert "og:url" not in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_header_search_box_shows_the_query_on_the_search_page(client, newsroom):
+    html = html_of(client.get(reverse("articles:search"), {"q": "حلب <b>"}))
+    assert 'id="header-q" type="search" name="q"' in html
+    header_input = re.search(r'<input id="header-q"[^>]*>', html).group(0)
+    assert 'value="حلب &lt;b&gt;"' in header_input
+    home = html_of(client.get(reverse("articles:home")))
+    assert "value=" not in re.search(r'<input id="header-q"[^>]*>', home).group(0)

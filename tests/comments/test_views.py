@@ -319,6 +319,33 @@ def test_reader_email_is_never_in_a_public_response(client, article):
         assert "secret.reader" not in body
 
 
+def test_reader_email_is_in_no_feed_sitemap_search_or_author_page(client, article):
+    email = "hidden.reader@example.org"
+    factories.make_comment(article=article, email=email, name="قارئة", text="تعليق الخبر")
+    signed_in = factories.make_user(username="qaria", email=email, display_name="قارئة مسجلة")
+    factories.make_comment(article=article, email=email, user=signed_in)
+    urls = [
+        reverse("articles:feed"),
+        reverse("articles:feed_section", kwargs={"slug": article.section.slug}),
+        reverse("articles:feed_kind", kwargs={"kind_slug": "أخبار"}),
+        reverse("sitemap"),
+        reverse("news_sitemap"),
+        reverse("articles:search") + "?q=" + "الشرع",
+        article.author.get_absolute_url(),
+        article.section.get_absolute_url(),
+    ]
+    urls += re.findall(
+        r"<loc>https?://[^/]+(/sitemap-[^<]+)</loc>", client.get(urls[3]).content.decode()
+    )
+    assert len(urls) > 10  # the sitemap index names its parts
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "hidden.reader" not in body, url
+        assert "example.org" not in body, url
+
+
 def test_bidi_controls_are_stripped_and_joiners_kept(client, article):
     data = valid_data(
         name="ناد\u202eر", text="نص\u2066 مع\u2069 عزل\u200c و\u200dوصل \u202aهنا\u202c"
