@@ -192,6 +192,9 @@ PAGE_CACHE_EXCLUDED_PREFIXES = [
     "/static/",
     "/media/",
 ]
+# The parts of article pages that are the same for every reader, cached for signed-in
+# readers too (articles/fragments.py); invalidated with the page cache.
+FRAGMENT_CACHE_ENABLED = env.bool("FRAGMENT_CACHE_ENABLED", default=True)
 ADMIN_URL_PREFIX = "/admin/"
 # Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
 CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])
