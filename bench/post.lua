@@ -4,6 +4,8 @@
 -- accepted (the 302 after a stored comment), refused (400: a moderation rule said no,
 -- the form is shown again) and failed (any other status).
 local template = os.getenv("BENCH_BODY")
+-- BENCH_PAUSE_MS: each connection (writer) waits this long before its next comment.
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
 local threads = {}
 
 function setup(thread)
@@ -20,6 +22,10 @@ function request()
   serial = serial + 1
   local body = string.gsub(template, "BENCH_SERIAL", run .. "-" .. tid .. "-" .. serial)
   return wrk.format("POST", nil, nil, body)
+end
+
+function delay()
+  return pause
 end
 
 function response(status, headers, body)

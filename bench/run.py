@@ -109,10 +109,18 @@ def django_env(args, extra: dict | None = None) -> dict:
     return env
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 302 itself is the answer we measure
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def fetch(url: str, *, headers=None, data: bytes | None = None):
     request = urllib.request.Request(url, headers=headers or {}, data=data)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with _opener.open(request, timeout=30) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
@@ -220,7 +228,7 @@ def run_wrk(wrk: str, server: Server, scenario: Scenario, duration: int) -> dict
     cmd = [
         wrk,
         "-t",
-        "2",
+        str(min(2, scenario.connections)),
         "-c",
         str(scenario.connections),
         "-d",
@@ -255,10 +263,13 @@ def run_wrk(wrk: str, server: Server, scenario: Scenario, duration: int) -> dict
 
 def query_count(server: Server, scenario: Scenario) -> str:
     headers = dict(scenario.headers)
-    data = scenario.body.encode() if scenario.method == "POST" else None
+    body = scenario.body.replace("BENCH_SERIAL", f"probe-{time.time_ns()}")
+    data = body.encode() if scenario.method == "POST" else None
     status, response_headers, _ = fetch(
         server.base + urllib.parse.quote(scenario.path, safe="/?=&%"), headers=headers, data=data
     )
+    if status >= 400:
+        log(f"{scenario.name}: the probe request answered {status}")
     return response_headers.get("X-Query-Count", "?")
 
 
@@ -278,6 +289,18 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument(
+        "--writer-pause-ms",
+        type=int,
+        default=1000,
+        help="second comment scenario: each writer waits this long between comments (0: skip)",
+    )
+    parser.add_argument(
+        "--search-connections", type=int, default=1, help="connections for the search latency"
+    )
+    parser.add_argument(
+        "--only", default="", help="comma-separated words: run only scenarios named with them"
+    )
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: config)")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
@@ -369,14 +392,25 @@ def main() -> None:
                 headers=session,
             ),
         ]
-        search = Scenario("search", "/search/?q=دمشق", args.connections)
-        if fetch(server.base + urllib.parse.quote(search.path, safe="/?=&"))[0] == 404:
-            search.note = "skipped: /search/ answers 404 in this build"
-        scenarios.append(search)
+        # Search latency as one reader sees it (one search at a time by default), then the
+        # throughput with as many connections as the other scenarios.
+        search_path = "/search/?q=دمشق"
+        searches = [
+            Scenario(
+                f"search, {args.search_connections} connection(s) (latency)",
+                search_path,
+                args.search_connections,
+            ),
+            Scenario(f"search, {args.connections} connections", search_path, args.connections),
+        ]
+        if fetch(server.base + urllib.parse.quote(search_path, safe="/?=&"))[0] == 404:
+            for search in searches:
+                search.note = "skipped: /search/ answers 404 in this build"
+        scenarios += searches
 
         post_path = f"/comments/post/{seeded['hot_article_id']}/"
         comment = Scenario(
-            f"comment POST ({args.writers} writers)",
+            f"comment POST ({args.writers} writers, back to back)",
             post_path,
             args.writers,
             method="POST",
@@ -386,7 +420,7 @@ def main() -> None:
         if probe == 404:
             comment.note = "skipped: /comments/post/<id>/ answers 404 in this build"
         else:
-            _, page_headers, page = fetch(server.base + urllib.parse.quote(article))
+            _, page_headers, page = fetch(server.base + urllib.parse.quote(article, safe="/%"))
             cookie = re.search(r"csrftoken=([A-Za-z0-9]+)", page_headers.get("Set-Cookie", ""))
             token = re.search(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', page)
             if not (cookie and token):
@@ -408,6 +442,25 @@ def main() -> None:
                 }
                 comment.env = {"BENCH_BODY": comment.body}
         scenarios.append(comment)
+        if args.writer_pause_ms and not comment.note:
+            # The same writers at a human pace: each waits between two comments.
+            scenarios.append(
+                Scenario(
+                    f"comment POST ({args.writers} writers, one comment per writer every "
+                    f"{args.writer_pause_ms} ms)",
+                    post_path,
+                    args.writers,
+                    method="POST",
+                    lua=comment.lua,
+                    headers=comment.headers,
+                    body=comment.body,
+                    env=dict(comment.env, BENCH_PAUSE_MS=str(args.writer_pause_ms)),
+                )
+            )
+        if args.only:
+            scenarios = [scenarios[0]] + [
+                s for s in scenarios[1:] if any(word in s.name for word in args.only.split(","))
+            ]
 
         for scenario in scenarios:
             if scenario.note:

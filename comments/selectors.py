@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from articles import fragments
 
@@ -151,5 +152,40 @@ def comment_section_context(*, article, request, form: CommentForm | None = None
             user=getattr(request, "user", None),
             initial={"parent": reply_to.pk if reply_to else None},
         )
+        if reply_to is None:
+            # The blank form is the same for everyone but for the reader's own name and
+            # email: rendered once with placeholders, filled in for each reader.
+            html = fragments.cached(
+                request, "comment-form", (article.pk,), lambda: _render_blank_form(article)
+            )
+            context["comment_form_html"] = _fill_blank_form(request, html, form)
     context["comment_form"] = form
     return context
+
+
+_NAME_PLACEHOLDER = "__levant24_reader_name__"
+_EMAIL_PLACEHOLDER = "__levant24_reader_email__"
+
+
+def _render_blank_form(article) -> str:
+    form = CommentForm(initial={"name": _NAME_PLACEHOLDER, "email": _EMAIL_PLACEHOLDER})
+    return render_to_string(
+        "comments/comment_form.html",
+        {
+            "form": form,
+            "comment_article": article,
+            "comment_reply_to": None,
+            "csrf_token": fragments.CSRF_PLACEHOLDER,
+        },
+    )
+
+
+def _fill_blank_form(request, html: str, form: CommentForm):
+    for placeholder, name in ((_NAME_PLACEHOLDER, "name"), (_EMAIL_PLACEHOLDER, "email")):
+        value = form.initial.get(name) or ""
+        if value:
+            html = html.replace(placeholder, escape(value))
+        else:
+            # What Django renders for an empty value: no value attribute at all.
+            html = html.replace(f' value="{placeholder}"', "")
+    return fragments.with_csrf_token(request, html)

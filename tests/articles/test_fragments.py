@@ -168,3 +168,34 @@ def test_staff_preview_of_a_draft_never_fills_the_public_fragments(article, clie
 
     html = page(signed_in(), article)
     assert "مسودة سرية للغاية" not in html
+
+
+def _without_tokens(html: str) -> str:
+    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader"])
+def test_page_from_fragments_is_the_page_rendered_in_full(article, settings, who):
+    """Same HTML with and without the fragment cache (CSRF tokens aside)."""
+    for n in range(3):
+        parent = factories.make_comment(article=article, text=f"تعليق <b>{n}</b> & رأي")
+        factories.make_comment(article=article, parent=parent)
+    client = Client()
+    if who == "reader":
+        client.force_login(
+            factories.make_reader(display_name='قارئ "محب" <للأخبار>', email="o'hara@example.org")
+        )
+    settings.PAGE_CACHE_ENABLED = False  # the anonymous page is rendered every time here
+    settings.FRAGMENT_CACHE_ENABLED = False
+    full = page(client, article)
+    settings.FRAGMENT_CACHE_ENABLED = True
+    first = page(client, article)  # fills the fragments
+    assert _without_tokens(first) == _without_tokens(full)
+    from_fragments = page(client, article)
+    assert 'class="comment-list"' in from_fragments
+    if who == "reader":
+        assert 'value="o&#x27;hara@example.org"' in from_fragments
+        assert 'value="قارئ &quot;محب&quot; &lt;للأخبار&gt;"' in from_fragments
+    else:
+        assert "__levant24_reader" not in from_fragments
+    assert _without_tokens(from_fragments) == _without_tokens(full)
