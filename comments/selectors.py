@@ -114,7 +114,14 @@ def comment_section_context(*, article, request, form: CommentForm | None = None
     closed = rules.comments_closed(article)
     own_ids = own_pending_ids(request)
     raw_parent = form["parent"].value() if form is not None else request.GET.get("replyto")
-    context = {"comments_closed": closed, "comment_article": article}
+    # Every key is set on every call: a page that updates its context with a second call
+    # (a refused submission shows the reader's form) must not keep the first one's HTML.
+    context = {
+        "comments_closed": closed,
+        "comment_article": article,
+        "comment_thread_html": None,
+        "comment_form_html": None,
+    }
 
     if not own_ids and not raw_parent:
         # Nothing about this reader in the thread: the same HTML for everyone, cached.
