@@ -29,8 +29,13 @@ from .cache import page_cache_state
 CSRF_PLACEHOLDER = "__levant24_fragment_csrf__"
 
 
-def enabled() -> bool:
-    return getattr(settings, "FRAGMENT_CACHE_ENABLED", True)
+def enabled(request) -> bool:
+    """Staff always get every part rendered afresh: an editor checking a correction must
+    never wonder whether a cache shows the old text."""
+    if not getattr(settings, "FRAGMENT_CACHE_ENABLED", True):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_staff)
 
 
 def _state(request) -> tuple[str, int]:
@@ -50,7 +55,7 @@ def fragment_key(request, name: str, parts: tuple) -> str:
 
 def cached(request, name: str, parts: tuple, build: Callable[[], Any]) -> Any:
     """The value ``build()`` returns, shared by every reader for the same ``parts``."""
-    if not enabled():
+    if not enabled(request):
         return build()
     key = fragment_key(request, name, parts)
     value = cache.get(key)

@@ -28,6 +28,20 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().select_related("section", "author")
 
+    def get_object(self, queryset=None):
+        # The published article itself, shared like the page's other fragments: publishing,
+        # editing and unpublishing bump the generation its key holds.
+        pk = self.kwargs["pk"]
+        found = fragments.cached(
+            self.request,
+            "article-object",
+            (pk,),
+            lambda: self.get_queryset().filter(pk=pk).first() or False,
+        )
+        if not found:
+            raise Http404
+        return found
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if kwargs.get("slug") != self.object.slug:

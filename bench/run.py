@@ -478,9 +478,16 @@ def main() -> None:
             if scenario.method == "GET":
                 run_wrk(wrk, server, warm, 2)
             queries = query_count(server, scenario)
+            paired = None
+            if scenario is not scenarios[0]:
+                # The machine's load drifts (other jobs share its cores): each scenario is
+                # compared with the static file measured right before it.
+                paired = run_wrk(wrk, server, scenarios[0], args.duration)
             log(f"running {scenario.name} for {args.duration}s")
             scenario.result = run_wrk(wrk, server, scenario, args.duration)
             scenario.result["queries"] = queries
+            if paired is not None:
+                scenario.result["static_rps"] = paired.get("rps") or 0
             if "raw" in scenario.result:
                 log(f"wrk output for {scenario.name}:\n{scenario.result['raw']}")
         args.worker_count = len(server.worker_pids())
@@ -497,18 +504,21 @@ def print_table(args, seeded, scenarios) -> None:
         f"comments, {args.duration}s per scenario, {args.connections} connections "
         f"(comment POST: {args.writers}), wrk on 127.0.0.1, "
         f"{getattr(args, 'worker_count', '?')} gunicorn workers, {os.cpu_count()} CPUs, "
-        f"load average before the run {args.load_before}",
+        f"load average before the run {args.load_before}, after it "
+        f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}",
+        f"command: bench/run.py {' '.join(sys.argv[1:])}",
         "",
         "| scenario | req/s | x static | p50 ms | p95 ms | p99 ms | errors | refused "
-        "| SQL/req | peak RSS/worker MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| SQL/req | peak RSS/worker MB | static req/s (paired) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in scenarios:
         r = s.result
         if s.note or not r or "rps" not in r:
-            lines.append(f"| {s.name} | {s.note or 'no result'} | | | | | | | | |")
+            lines.append(f"| {s.name} | {s.note or 'no result'} | | | | | | | | | |")
             continue
-        ratio = r["rps"] / baseline if baseline else 0
+        static = r.get("static_rps", baseline)
+        ratio = r["rps"] / static if static else 0
         if "refused" in r:
             # Comment POST: a 400 is a refusal by a moderation rule, counted apart.
             errors = r["failed"] + r.get("errors", 0)
@@ -518,7 +528,7 @@ def print_table(args, seeded, scenarios) -> None:
             refused = ""
         lines.append(
             f"| {s.name} | {r['rps']:.0f} | {ratio:.2f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-            f"{r['p99']:.1f} | {errors} | {refused} | {r['queries']} | {r['peak_rss_mb']:.0f} |"
+            f"{r['p99']:.1f} | {errors} | {refused} | {r['queries']} | {r['peak_rss_mb']:.0f} | {static:.0f} |"
         )
     lines += ["", TARGETS]
     text = "\n".join(lines)
