@@ -207,3 +207,19 @@ def test_staff_get_every_part_of_the_page_afresh(client, article):
     # A write that bypasses the signals (a bulk update) shows at once for staff.
     type(article).objects.filter(pk=article.pk).update(body="<p>تصحيح عاجل من المحرر</p>")
     assert "تصحيح عاجل من المحرر" in page(client, article)
+
+
+def test_shared_header_keeps_each_readers_own_account_links(article, section, author, settings):
+    settings.PAGE_CACHE_ENABLED = False  # anonymous pages rendered each time as well
+    other = factories.make_article(author=author, section=section, title="خبر آخر")
+    alice = factories.make_reader(display_name="أليس")
+    bob = factories.make_reader(display_name="بشير")
+    alice_html, bob_html = page(signed_in(alice), article), page(signed_in(bob), article)
+    assert 'class="user-name"' in alice_html and "أليس" in alice_html and "بشير" not in alice_html
+    assert "بشير" in bob_html and "أليس" not in bob_html
+
+    for shown in (article, other):
+        html = page(Client(), shown)
+        assert 'class="user-name"' not in html
+        # The sign-in link brings the reader back to the page they were on.
+        assert f'class="sign-in" href="/accounts/login/?next=/article/{shown.pk}/' in html
