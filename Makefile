@@ -80,11 +80,14 @@ serve: install
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py levant24.wsgi
 
 # Load test against `make serve` on PostgreSQL (database levant24_bench); see docs/performance.md.
+# ARTICLES get the comments; SEARCH_ARTICLES is the total (an older archive) that search runs over.
 ARTICLES ?= 10000
 COMMENTS ?= 100000
+SEARCH_ARTICLES ?= 100000
 DURATION ?= 10
 bench: install
-	$(PY) bench/run.py --articles $(ARTICLES) --comments $(COMMENTS) --duration $(DURATION)
+	$(PY) bench/run.py --articles $(ARTICLES) --comments $(COMMENTS) \
+	  --search-articles $(SEARCH_ARTICLES) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
 from django.db.models import F, Func, TextField, Value
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from .sanitize import clean_html
@@ -279,11 +279,20 @@ def highlight(text: str, terms) -> SafeString:
     """``text`` escaped, with every word that matches a query term wrapped in ``<mark>``."""
     terms = set(terms)
     out = []
+    plain: list[str] = []  # text between matches, escaped in one go
+    seen: dict[str, bool] = {}  # words repeat: each is stemmed once
     for i, chunk in enumerate(_SPLIT_RE.split(text or "")):
-        if i % 2 and _is_match(chunk, terms):
-            out.append(f"<mark>{escape(chunk)}</mark>")
-        else:
-            out.append(escape(chunk))
+        if i % 2:
+            match = seen.get(chunk)
+            if match is None:
+                match = seen[chunk] = _is_match(chunk, terms)
+            if match:
+                out.append(html.escape("".join(plain)))
+                out.append(f"<mark>{html.escape(chunk)}</mark>")
+                plain = []
+                continue
+        plain.append(chunk)
+    out.append(html.escape("".join(plain)))
     return mark_safe("".join(out))  # noqa: S308 - every chunk escaped above
 
 

@@ -76,7 +76,9 @@ def home_blocks() -> dict:
     }
 
 
-def article_page_context(article: Article) -> dict:
+def article_main_context(article: Article) -> dict:
+    """What the article block of its page shows besides the article: tags, neighbours,
+    related articles."""
     published = Article.objects.published()
     previous_article = (
         published.filter(published_at__lt=article.published_at)
@@ -101,5 +103,10 @@ def article_page_context(article: Article) -> dict:
         "previous_article": previous_article,
         "next_article": next_article,
         "related": related,
+    }
+
+
+def article_page_context(article: Article) -> dict:
+    return article_main_context(article) | {
         "latest": latest_news(exclude_id=article.pk, limit=6),
     }

@@ -1,13 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from comments.selectors import comment_section_context
 
-from . import selectors
+from . import fragments, selectors
 from .models import FEATURE_KINDS, FEATURES_SLUG, KIND_PLURALS, KIND_SLUGS, Article, Section
 
 PAGE_SIZE = 12
@@ -27,6 +28,20 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().select_related("section", "author")
 
+    def get_object(self, queryset=None):
+        # The published article itself, shared like the page's other fragments: publishing,
+        # editing and unpublishing bump the generation its key holds.
+        pk = self.kwargs["pk"]
+        found = fragments.cached(
+            self.request,
+            "article-object",
+            (pk,),
+            lambda: self.get_queryset().filter(pk=pk).first() or False,
+        )
+        if not found:
+            raise Http404
+        return found
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if kwargs.get("slug") != self.object.slug:
@@ -35,10 +50,57 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.article_page_context(self.object))
-        context.update(comment_section_context(article=self.object, request=self.request))
-        context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        article, request = self.object, self.request
+        share_url = request.build_absolute_uri(article.get_absolute_url())
+        context["share_url"] = share_url
+        # The parts that are the same for every reader come from the fragment cache
+        # (articles/fragments.py); what is about the reader (header, comment form, their
+        # pending comments) is rendered for each request.
+        context.update(
+            article_meta_html=fragments.cached(
+                request,
+                "article-meta",
+                (article.pk, request.path),
+                lambda: self._render_meta(article),
+            ),
+            article_main_html=fragments.cached(
+                request,
+                "article-main",
+                (article.pk, share_url),
+                lambda: render_to_string(
+                    "articles/article_main.html",
+                    selectors.article_main_context(article)
+                    | {
+                        "article": article,
+                        "share_url": share_url,
+                        "site": selectors.site_settings(),
+                    },
+                ),
+            ),
+            latest_html=fragments.cached(
+                request,
+                "latest-sidebar",
+                (article.pk,),
+                lambda: render_to_string(
+                    "articles/latest_sidebar.html",
+                    {"latest": selectors.latest_news(exclude_id=article.pk, limit=6)},
+                ),
+            ),
+        )
+        context.update(comment_section_context(article=article, request=request))
         return context
+
+    def _render_meta(self, article) -> str:
+        # Only the path of the request is used (the canonical address).
+        return render_to_string(
+            "includes/seo_article.html",
+            {
+                "article": article,
+                "tags": list(article.tags.all()),
+                "site": selectors.site_settings(),
+                "request": self.request,
+            },
+        )
 
 
 class ArticleListView(ListView):

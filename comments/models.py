@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
+            # "Known email" and duplicate checks compare emails case-insensitively.
+            models.Index(Upper("email"), name="comment_email_upper_idx"),
         ]
 
     def __str__(self):

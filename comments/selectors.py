@@ -4,6 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from articles import fragments
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, Status
@@ -86,30 +90,111 @@ def visible_comments(*, article, own_ids=()) -> list[Comment]:
     )
 
 
+def _render_thread(*, comments_tree, comments_closed) -> str:
+    # Rendered without the request: a placeholder stands for each reader's CSRF token.
+    return render_to_string(
+        "comments/comment_thread.html",
+        {
+            "comments_tree": comments_tree,
+            "comments_closed": comments_closed,
+            "csrf_token": fragments.CSRF_PLACEHOLDER,
+        },
+    )
+
+
+def _shared_thread(*, article, closed: bool) -> tuple[int, str]:
+    """The approved comments of ``article`` as HTML, with their number."""
+    comments = visible_comments(article=article)
+    if not comments:
+        return 0, ""
+    html = _render_thread(comments_tree=comment_tree(comments), comments_closed=closed)
+    return len(comments), html
+
+
 def comment_section_context(*, article, request, form: CommentForm | None = None) -> dict:
     rules = ModerationSettings.load()
-    comments = visible_comments(article=article, own_ids=own_pending_ids(request))
-    approved = {c.pk: c for c in comments if c.status == Status.APPROVED}
-
-    reply_to = None
-    raw_parent = form["parent"].value() if form is not None else request.GET.get("replyto")
-    if raw_parent:
-        try:
-            reply_to = approved.get(int(raw_parent))
-        except (TypeError, ValueError):
-            reply_to = None
-
     closed = rules.comments_closed(article)
+    own_ids = own_pending_ids(request)
+    raw_parent = form["parent"].value() if form is not None else request.GET.get("replyto")
+    # Every key is set on every call: a page that updates its context with a second call
+    # (a refused submission shows the reader's form) must not keep the first one's HTML.
+    context = {
+        "comments_closed": closed,
+        "comment_article": article,
+        "comment_thread_html": None,
+        "comment_form_html": None,
+    }
+
+    if not own_ids and not raw_parent:
+        # Nothing about this reader in the thread: the same HTML for everyone, cached.
+        count, html = fragments.cached(
+            request,
+            "comment-thread",
+            (article.pk, closed),
+            lambda: _shared_thread(article=article, closed=closed),
+        )
+        context.update(
+            comments_tree=[],
+            comment_thread_html=fragments.with_csrf_token(request, html),
+            comment_count=count,
+            comment_reply_to=None,
+        )
+    else:
+        # The reader's own pending comments, or a reply target to look up: built for them.
+        comments = visible_comments(article=article, own_ids=own_ids)
+        approved = {c.pk: c for c in comments if c.status == Status.APPROVED}
+        reply_to = None
+        if raw_parent:
+            try:
+                reply_to = approved.get(int(raw_parent))
+            except (TypeError, ValueError):
+                reply_to = None
+        context.update(
+            comments_tree=comment_tree(comments),
+            comment_count=len(approved),
+            comment_reply_to=reply_to,
+        )
+
     if form is None and not closed:
+        reply_to = context["comment_reply_to"]
         form = CommentForm(
             user=getattr(request, "user", None),
             initial={"parent": reply_to.pk if reply_to else None},
         )
-    return {
-        "comments_tree": comment_tree(comments),
-        "comment_count": len(approved),
-        "comment_form": form,
-        "comments_closed": closed,
-        "comment_reply_to": reply_to,
-        "comment_article": article,
-    }
+        if reply_to is None:
+            # The blank form is the same for everyone but for the reader's own name and
+            # email: rendered once with placeholders, filled in for each reader.
+            html = fragments.cached(
+                request, "comment-form", (article.pk,), lambda: _render_blank_form(article)
+            )
+            context["comment_form_html"] = _fill_blank_form(request, html, form)
+    context["comment_form"] = form
+    return context
+
+
+_NAME_PLACEHOLDER = "__levant24_reader_name__"
+_EMAIL_PLACEHOLDER = "__levant24_reader_email__"
+
+
+def _render_blank_form(article) -> str:
+    form = CommentForm(initial={"name": _NAME_PLACEHOLDER, "email": _EMAIL_PLACEHOLDER})
+    return render_to_string(
+        "comments/comment_form.html",
+        {
+            "form": form,
+            "comment_article": article,
+            "comment_reply_to": None,
+            "csrf_token": fragments.CSRF_PLACEHOLDER,
+        },
+    )
+
+
+def _fill_blank_form(request, html: str, form: CommentForm):
+    for placeholder, name in ((_NAME_PLACEHOLDER, "name"), (_EMAIL_PLACEHOLDER, "email")):
+        value = form.initial.get(name) or ""
+        if value:
+            html = html.replace(placeholder, escape(value))
+        else:
+            # What Django renders for an empty value: no value attribute at all.
+            html = html.replace(f' value="{placeholder}"', "")
+    return fragments.with_csrf_token(request, html)

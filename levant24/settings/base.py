@@ -175,6 +175,9 @@ SIGNIN_SLOWDOWN_SECONDS = env.float("SIGNIN_SLOWDOWN_SECONDS", default=1.0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # reset links work for two hours, once
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # confirmation links work for three days
 
+# Comments: seconds between two comments from one IP address (0 turns the rule off).
+COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
+
 # Serving: the full-page cache for anonymous readers (see levant24/middleware.py).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # Upper bound; pages expire sooner when a scheduled article is due.
@@ -189,6 +192,9 @@ PAGE_CACHE_EXCLUDED_PREFIXES = [
     "/static/",
     "/media/",
 ]
+# The parts of article pages that are the same for every reader, cached for signed-in
+# readers too (articles/fragments.py); invalidated with the page cache.
+FRAGMENT_CACHE_ENABLED = env.bool("FRAGMENT_CACHE_ENABLED", default=True)
 ADMIN_URL_PREFIX = "/admin/"
 # Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
 CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])

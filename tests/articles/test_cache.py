@@ -51,7 +51,9 @@ def test_cache_headers_fit_a_cdn_for_anonymous_pages(client, article):
     assert response["ETag"].startswith('W/"')
 
 
-def test_signed_in_reader_never_gets_or_fills_the_cache(client, article):
+def test_signed_in_reader_never_gets_or_fills_the_cache(client, article, settings):
+    # The full-page cache only: shared fragments are pinned in test_fragments.py.
+    settings.FRAGMENT_CACHE_ENABLED = False
     reader = factories.make_user()
     client.force_login(reader)
     response = client.get(article.get_absolute_url())

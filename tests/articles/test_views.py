@@ -632,6 +632,7 @@ def test_article_page_runs_at_most_ten_queries_with_its_comments(
 def test_page_query_counts_do_not_grow_with_articles_and_tags(client, settings, db):
     """The same number of queries with 3 articles and with 30 (and four times the tags)."""
     settings.PAGE_CACHE_ENABLED = False
+    settings.FRAGMENT_CACHE_ENABLED = False
     sections = [make_section(name=f"قسم {i}", slug=f"قسم-{i}") for i in range(4)]
     author = make_author(username="crowd")
     kinds = list(Kind)

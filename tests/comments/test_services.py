@@ -154,6 +154,19 @@ def test_second_comment_from_same_ip_within_15_seconds_is_refused(article):
     assert post(article, ip="203.0.113.10", text="من عنوان آخر").status_code == 302
 
 
+def test_flood_interval_comes_from_settings_and_zero_turns_it_off(article, settings):
+    now = timezone.now()
+    settings.COMMENTS_FLOOD_SECONDS = 60
+    submit(article, n=1, ip_address="203.0.113.6", now=now - timedelta(seconds=30))
+    with pytest.raises(services.CommentRefused) as refusal:
+        submit(article, n=2, ip_address="203.0.113.6", now=now)
+    assert refusal.value.code == "flood"
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    assert submit(article, n=3, ip_address="203.0.113.6", now=now).pk
+    assert submit(article, n=4, ip_address="203.0.113.6", now=now).pk
+
+
 def test_comment_after_15_seconds_is_accepted(article):
     now = timezone.now()
     submit(article, n=1, ip_address="203.0.113.5", now=now - timedelta(seconds=16))
