@@ -19,7 +19,6 @@ from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationS
 
 logger = logging.getLogger(__name__)
 
-FLOOD_SECONDS = 15
 MODERATOR_GROUP = "moderator"
 
 
@@ -82,7 +81,8 @@ def comment_submit(
     if rules.is_email_blocked(email) or rules.is_ip_blocked(ip_address):
         _refuse(_("Comments from this address are not accepted."), code="blocked")
     if ip_address:
-        recent = Comment.objects.from_ip_since(ip_address, now - timedelta(seconds=FLOOD_SECONDS))
+        flood_since = now - timedelta(seconds=settings.COMMENT_FLOOD_SECONDS)
+        recent = Comment.objects.from_ip_since(ip_address, flood_since)
         if recent.exists():
             _refuse(
                 _("You are commenting too quickly. Please wait a few seconds and try again."),
