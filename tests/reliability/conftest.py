@@ -9,7 +9,7 @@ from tests import factories
 # and nothing is written to a .hypothesis folder.
 settings.register_profile(
     "levant24",
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
