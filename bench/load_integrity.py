@@ -93,7 +93,9 @@ def prepare_database(args) -> None:
         "from articles.models import Article\n"
         "Article.objects.update(comments_open=True)\n"
     )
-    subprocess.run([PY, "manage.py", "shell", "-v", "0", "-c", rules], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "shell", "-v", "0", "-c", rules], cwd=ROOT, env=env, check=True
+    )
 
 
 def db_rows(url: str, sql: str, params=()) -> list[tuple]:
