@@ -105,6 +105,8 @@ BAD_QUERY_STRINGS = [
     "q=" + "%d8%a7" * 3000,
     "q=a&q=b&page=%ff",
     "page=-1",
+    "page=%C2%B2",  # "²": str.isdigit() says yes, int() says no
+    "page=%D9%A3",  # Arabic-Indic three
     "page=99999999999999999999",
     "kind=%ff&section=%ff",
 ]

@@ -1,4 +1,5 @@
 import itertools
+import os
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -14,7 +15,9 @@ settings.register_profile(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-settings.load_profile("levant24")
+# HYPOTHESIS_PROFILE=thorough: ten times the examples, for hunting by hand.
+settings.register_profile("thorough", parent=settings.get_profile("levant24"), max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "levant24"))
 
 _addresses = itertools.count(1)
 
