@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve bench lint messages check clean gettext browser-deps
+.PHONY: run test install migrate demo serve bench load-test fault-test lint messages check clean gettext browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -88,6 +88,17 @@ DURATION ?= 10
 bench: install
 	$(PY) bench/run.py --articles $(ARTICLES) --comments $(COMMENTS) \
 	  --search-articles $(SEARCH_ARTICLES) --duration $(DURATION)
+
+# Reliability (see docs/reliability.md). load-test: concurrent readers and commenters against
+# `make serve` on PostgreSQL (database levant24_load), then every accepted comment is checked
+# in the database. fault-test: PostgreSQL and then Redis are stopped and started again under
+# light load; both are always left running.
+LOAD_DURATION ?= 60
+load-test: install
+	$(PY) bench/load_integrity.py --duration $(LOAD_DURATION)
+
+fault-test: install
+	$(PY) bench/fault_check.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,6 +25,9 @@ class SignInForm(AuthenticationForm):
         username = self.fields["username"]
         username.label = _("Email or username")
         username.max_length = 254
+        # Setting max_length after the field is built does not add the check: without it a
+        # longer value reached the sign-in lockout table (varchar 255) and failed there.
+        username.validators.append(MaxLengthValidator(254))
         username.widget.attrs.update({"maxlength": 254, "autocomplete": "username"})
 
     def clean(self):

@@ -39,7 +39,8 @@ def canonical_url(request) -> str:
     """The page's own address without query parameters, except a page number above 1."""
     url = absolute_url(escape_uri_path(request.path))
     page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (that was a 500).
+    if page.isdecimal() and int(page) > 1:
         url += f"?page={int(page)}"
     return url
 

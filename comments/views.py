@@ -1,6 +1,14 @@
+import functools
+import logging
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +21,8 @@ from .forms import CommentForm
 from .models import Comment, Status
 from .selectors import comment_section_context, remember_own_comment
 
+logger = logging.getLogger(__name__)
+
 
 def _article_with_form(request, article, form, *, status=400):
     """The article page again, with the reader's form, its errors and everything typed."""
@@ -24,7 +34,38 @@ def _article_with_form(request, article, form, *, status=400):
     return view.render_to_response(context, status=status)
 
 
+def keep_text_when_database_is_down(view):
+    """A comment posted while the database is unreachable is refused with a 503 page that
+    gives the reader their text back in a form to send again: never accepted, then lost."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+            if getattr(response, "is_rendered", True) is False:
+                response.render()  # the form page again: render it here, inside the guard
+            return response
+        except (OperationalError, InterfaceError) as exc:
+            logger.error("comment not saved: database unavailable error=%s", exc)
+            post = request.POST
+            context = {
+                "action": request.path,
+                "csrf_token": get_token(request),
+                **{key: post.get(key, "") for key in ("text", "name", "email", "website")},
+                "parent": post.get("parent", "")[:20],
+            }
+            # Rendered without the request: no context processor may touch the database.
+            html = loader.get_template("comments/comment_unavailable.html").render(context)
+            response = HttpResponse(html, status=503)
+            response["Retry-After"] = str(settings.DATABASE_DOWN_RETRY_AFTER)
+            patch_cache_control(response, no_cache=True, no_store=True)
+            return response
+
+    return wrapper
+
+
 @require_POST
+@keep_text_when_database_is_down
 def post_comment(request, article_id):
     article = get_object_or_404(
         Article.objects.published().select_related("section", "author"), pk=article_id

@@ -122,6 +122,9 @@ LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://levant24")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Pages keep working (uncached) while Redis is down; see levant24/cache_backends.py.
+    CACHES["default"]["BACKEND"] = "levant24.cache_backends.TolerantRedisCache"
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
