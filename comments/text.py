@@ -1,33 +1,19 @@
 """Plain-text handling for reader comments: cleaning on the way in and Arabic word matching.
 
-Self-contained on purpose: the search code has its own normalizer with the same rules.
+Banned words are matched with the same Arabic folding as search (`articles.search`).
 """
 
 import re
 from collections.abc import Iterable
+
+from articles.search import normalize_arabic as fold_arabic
 
 # Direction overrides/embeddings (U+202A-U+202E) and isolates (U+2066-U+2069) let a reader
 # flip how text around their comment is shown; the joiners U+200C/U+200D are needed by Arabic
 # and Persian spelling and are kept.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-# Harakat, tanween, shadda, sukun and the other combining marks U+064B-U+065F, plus the
-# superscript alef U+0670.
-DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
-TATWEEL = "\u0640"
 JOINERS = re.compile("[\u200c\u200d]")
-LETTER_MAP = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
-    }
-)
 
 WORD = re.compile(r"\w+")
 
@@ -53,10 +39,11 @@ def strip_bidi_controls(value: str) -> str:
 
 
 def normalize_arabic(value: str) -> str:
-    """Fold the spellings of one Arabic word to one form (and case-fold other scripts)."""
-    value = DIACRITICS.sub("", value).replace(TATWEEL, "")
-    value = JOINERS.sub("", value)
-    return value.translate(LETTER_MAP).casefold()
+    """Fold the spellings of one Arabic word to one form (and case-fold other scripts).
+
+    Joiners only shape letters, so they are dropped before matching too.
+    """
+    return fold_arabic(JOINERS.sub("", value)).casefold()
 
 
 def words(value: str) -> list[str]:
