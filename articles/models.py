@@ -222,15 +222,18 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = arabic_slugify(self.title)
-        self.search_document = build_search_document(
-            title=self.title, lead=self.lead, body_html=self.body
-        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             update_fields = set(update_fields)
             if update_fields & {"title", "lead", "body"}:
                 update_fields.add("search_document")
             kwargs["update_fields"] = update_fields
+        # Stemming the body is the costly part of a save: skip it when the text is not written
+        # (publishing, featuring and the like save a few other columns only).
+        if update_fields is None or "search_document" in update_fields:
+            self.search_document = build_search_document(
+                title=self.title, lead=self.lead, body_html=self.body
+            )
         super().save(*args, **kwargs)
         if uses_postgres(kwargs.get("using") or self._state.db) and (
             update_fields is None or "search_document" in update_fields

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import PY, ROOT, Server, django_env  # noqa: E402
+from run import PY, ROOT, Server, django_env, recreate_database  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/levant24_load"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -45,27 +45,11 @@ def log(message: str) -> None:
     print(f"[load] {message}", flush=True)
 
 
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urllib.parse.urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name) or "load" not in name:
-        sys.exit(f"refusing to recreate {name!r}: the load-test database name must contain 'load'")
-    admin_url = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(
-            f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0 "
-            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )
-
-
 def prepare_database(args) -> None:
     """Recreate, migrate and seed the load database; comments open, hourly limit off."""
     env = django_env(args)
     log(f"recreating {urllib.parse.urlparse(args.database_url).path.lstrip('/')}")
-    recreate_database(args.database_url)
+    recreate_database(args.database_url, must_contain="load")
     subprocess.run(
         [PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )

@@ -68,13 +68,14 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk still missing after apt-get install")
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, *, must_contain: str = "bench") -> None:
+    """Drop and create the database of ``url``; only a throw-away name is accepted."""
     import psycopg
 
     parsed = urllib.parse.urlparse(url)
     name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name) or "bench" not in name:
-        sys.exit(f"refusing to recreate {name!r}: the benchmark database name must contain 'bench'")
+    if not re.fullmatch(r"[a-z0-9_]+", name) or must_contain not in name:
+        sys.exit(f"refusing to recreate {name!r}: the database name must contain {must_contain!r}")
     admin_url = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
