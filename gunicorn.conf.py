@@ -4,7 +4,7 @@ GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; nginx proxies t
 GUNICORN_WORKERS   worker processes (default 2 x CPU cores + 1)
 GUNICORN_THREADS   threads per worker (default 1: sync workers; >1 switches to gthread)
 GUNICORN_TIMEOUT   seconds before a stuck worker is killed and replaced (default 30)
-GUNICORN_MAX_REQUESTS  recycle a worker after this many requests (default 2000; 0 = never)
+GUNICORN_MAX_REQUESTS  recycle a worker after this many requests (default 0: never)
 FORWARDED_ALLOW_IPS    proxies whose X-Forwarded-* headers are trusted (default 127.0.0.1)
 """
 
@@ -22,8 +22,12 @@ threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Bounds the memory of a long-running worker; jitter keeps workers from restarting together.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+# Recycling a worker bounds the memory a leak could take, but a new worker starts with an
+# empty local-memory cache and compiles every template again: at 1,000 requests a second
+# a limit of 2,000 recycled each worker every few seconds and gave the slowest requests.
+# Worker memory stays flat (docs/performance.md), so the default is never; set a limit
+# if a leak ever shows. Jitter keeps workers from restarting together.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = max(1, max_requests // 10) if max_requests else 0
 # Load Django once in the master; workers share its memory pages.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"

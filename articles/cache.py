@@ -16,6 +16,7 @@ scheduled article appears within a second of its time, without a query per reque
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tempfile
@@ -62,8 +63,38 @@ def _stamp_file() -> Path:
     configured = getattr(settings, "PAGE_CACHE_STAMP_FILE", None)
     if configured:
         return Path(configured)
-    tag = uuid.uuid5(uuid.NAMESPACE_URL, str(settings.BASE_DIR)).hex[:12]
+    return _default_stamp_file(str(settings.BASE_DIR))
+
+
+@functools.cache
+def _default_stamp_file(base_dir: str) -> Path:
+    tag = uuid.uuid5(uuid.NAMESPACE_URL, base_dir).hex[:12]
     return Path(tempfile.gettempdir()) / f"levant24-pagecache-{tag}"
+
+
+# The last state read from the stamp file, with the file's identity when it was read.
+# Every bump replaces the file (a new inode and modification time), so one ``stat`` per
+# request tells whether the state is still current, without opening the file.
+_last_read: dict[str, tuple[tuple[int, int, int], tuple[str, float]]] = {}
+
+
+def _read_stamp_file() -> tuple[str, float]:
+    path = _stamp_file()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "0", 0.0
+    identity = (info.st_ino, info.st_mtime_ns, info.st_size)
+    known = _last_read.get(str(path))
+    if known is not None and known[0] == identity:
+        return known[1]
+    try:
+        generation, _, next_at = path.read_text().partition(" ")
+        state = (generation or "0", float(next_at or 0))
+    except (OSError, ValueError):
+        return "0", 0.0
+    _last_read[str(path)] = (identity, state)
+    return state
 
 
 def _next_scheduled_timestamp() -> float:
@@ -83,11 +114,7 @@ def _read_state() -> tuple[str, float]:
     if _uses_shared_cache():
         values = cache.get_many([GENERATION_KEY, NEXT_SCHEDULED_KEY])
         return str(values.get(GENERATION_KEY, "0")), float(values.get(NEXT_SCHEDULED_KEY, 0))
-    try:
-        generation, _, next_at = _stamp_file().read_text().partition(" ")
-        return generation or "0", float(next_at or 0)
-    except (OSError, ValueError):
-        return "0", 0.0
+    return _read_stamp_file()
 
 
 def _write_state(next_at: float) -> None:

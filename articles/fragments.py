@@ -15,14 +15,16 @@ replaced with the reader's own token each time the fragment is served.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from levant24.csrf import get_token
 
 from .cache import page_cache_state
 
@@ -70,3 +72,40 @@ def with_csrf_token(request, html: str) -> SafeString:
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our own templates, autoescaped
+
+
+# --- Pages shared by signed-in readers -------------------------------------------------------
+#
+# A whole page can be kept as one fragment when what belongs to the reader is left out as
+# named holes (their name in the header, their comment form) and every CSRF token is the
+# placeholder. The page is stored cut at the holes, as bytes; serving it fills each hole
+# for the reader and joins the pieces: one copy of the page.
+
+_HOLE = "<!--levant24:reader:{}-->"
+_HOLES = re.compile(r"<!--levant24:reader:([a-z-]+)-->|" + re.escape(CSRF_PLACEHOLDER))
+
+
+def hole(name: str) -> SafeString:
+    """What a template shows where the reader's own part ``name`` goes."""
+    return mark_safe(_HOLE.format(name))  # noqa: S308 - a fixed HTML comment
+
+
+def cut(html: str) -> list[bytes | str]:
+    """``html`` as encoded pieces, with the name of each hole (``"csrf"`` for a token)
+    between them."""
+    parts: list[bytes | str] = []
+    position = 0
+    for match in _HOLES.finditer(html):
+        parts.append(html[position : match.start()].encode())
+        parts.append(match.group(1) or "csrf")
+        position = match.end()
+    parts.append(html[position:].encode())
+    return parts
+
+
+def holes(parts: list[bytes | str]) -> set[str]:
+    return {part for part in parts if isinstance(part, str)}
+
+
+def assemble(parts: list[bytes | str], values: dict[str, bytes]) -> bytes:
+    return b"".join(part if isinstance(part, bytes) else values[part] for part in parts)

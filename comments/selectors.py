@@ -111,6 +111,38 @@ def _shared_thread(*, article, closed: bool) -> tuple[int, str]:
     return len(comments), html
 
 
+def shared_thread(request, *, article, closed: bool) -> tuple[int, str]:
+    """The number of approved comments and their thread, the same for every reader (cached;
+    each reader's CSRF token is still a placeholder in it)."""
+    return fragments.cached(
+        request,
+        "comment-thread",
+        (article.pk, closed),
+        lambda: _shared_thread(article=article, closed=closed),
+    )
+
+
+def may_share_thread(request) -> bool:
+    """Whether this reader sees the shared thread: no pending comment of their own to show
+    and no reply target to look up."""
+    return not own_pending_ids(request) and not request.GET.get("replyto")
+
+
+def reader_comment_form_html(request, *, article):
+    """The blank comment form of ``article`` with this reader's name, email and token."""
+    form = CommentForm(user=getattr(request, "user", None))
+    return _blank_form_for(request, article=article, form=form)
+
+
+def _blank_form_for(request, *, article, form: CommentForm):
+    # The blank form is the same for everyone but for the reader's own name and email:
+    # rendered once with placeholders, filled in for each reader.
+    html = fragments.cached(
+        request, "comment-form", (article.pk,), lambda: _render_blank_form(article)
+    )
+    return _fill_blank_form(request, html, form)
+
+
 def comment_section_context(*, article, request, form: CommentForm | None = None) -> dict:
     rules = ModerationSettings.load()
     closed = rules.comments_closed(article)
@@ -127,12 +159,7 @@ def comment_section_context(*, article, request, form: CommentForm | None = None
 
     if not own_ids and not raw_parent:
         # Nothing about this reader in the thread: the same HTML for everyone, cached.
-        count, html = fragments.cached(
-            request,
-            "comment-thread",
-            (article.pk, closed),
-            lambda: _shared_thread(article=article, closed=closed),
-        )
+        count, html = shared_thread(request, article=article, closed=closed)
         context.update(
             comments_tree=[],
             comment_thread_html=fragments.with_csrf_token(request, html),
@@ -162,12 +189,7 @@ def comment_section_context(*, article, request, form: CommentForm | None = None
             initial={"parent": reply_to.pk if reply_to else None},
         )
         if reply_to is None:
-            # The blank form is the same for everyone but for the reader's own name and
-            # email: rendered once with placeholders, filled in for each reader.
-            html = fragments.cached(
-                request, "comment-form", (article.pk,), lambda: _render_blank_form(article)
-            )
-            context["comment_form_html"] = _fill_blank_form(request, html, form)
+            context["comment_form_html"] = _blank_form_for(request, article=article, form=form)
     context["comment_form"] = form
     return context
 

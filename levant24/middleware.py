@@ -14,12 +14,15 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token
 from django.template import loader
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language_from_request
 
 from articles.cache import page_cache_state
+
+from .csrf import get_token
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +136,15 @@ _TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])"
 _UNSTORED_HEADERS = {"set-cookie", "date", "cache-control", "etag", "content-length", "expires"}
 
 
+def _language(request) -> str:
+    # The locale middleware has not run yet when a page is looked up.
+    if len(settings.LANGUAGES) == 1:
+        return settings.LANGUAGE_CODE
+    return get_language_from_request(request)
+
+
 def _page_key(request, generation: str) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}|{request.LANGUAGE_CODE}"
+    raw = f"{request.get_host()}|{request.get_full_path()}|{_language(request)}"
     digest = hashlib.sha256(raw.encode()).hexdigest()
     return f"pagecache:page:{generation}:{digest}"
 
@@ -147,6 +157,12 @@ def _csrf_etag_part(request) -> str:
 class PageCacheMiddleware:
     """Serves anonymous GET pages from Django's cache.
 
+    It sits near the top of the middleware list, right after the security headers and
+    whitenoise: a stored page is answered without running sessions, locale, CSRF, auth or
+    messages, because everything those add to an anonymous page (its headers, the CSRF
+    cookie) is stored with it or done here. A miss runs the whole stack, and the finished
+    response is what gets stored.
+
     Requests that carry a session cookie (signed-in readers, staff, previews) or a
     messages cookie never use the cache, nor do excluded paths (admin, accounts, comment
     posting, search, health). A response is stored only when it is a plain 200 with no
@@ -154,14 +170,17 @@ class PageCacheMiddleware:
 
     CSRF: pages with a form (the comment form on the article page) hold a per-reader
     CSRF token. The cache stores the page with a placeholder in place of the token and
-    puts a freshly masked token for the reader's own CSRF cookie into every copy it
-    serves, so CSRF protection works unchanged, even without JavaScript. Such pages are
+    puts a freshly masked token for the reader's own CSRF cookie (checked as Django's
+    ``CsrfViewMiddleware`` checks it, and set when missing) into every copy it serves,
+    so CSRF protection works unchanged, even without JavaScript. Such pages are
     ``private`` (a shared cache must never hand one reader's token to another); pages
     without a token are ``public`` with ``s-maxage`` for a CDN.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Django's own cookie reading and writing for the CSRF secret; never calls a view.
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if not self._request_may_use_cache(request):
@@ -176,7 +195,7 @@ class PageCacheMiddleware:
         if entry is not None:
             response = self._response_from_entry(request, entry, ttl)
             response["X-Cache"] = "HIT"
-            return response
+            return get_conditional_response(request, etag=response["ETag"], response=response)
 
         response = self.get_response(request)
         if request.method == "GET" and self._response_may_be_stored(request, response):
@@ -220,8 +239,10 @@ class PageCacheMiddleware:
     def _entry_from_response(request, response) -> dict:
         content = response.content
         has_csrf = False
+        # Any token masked from this reader's secret is theirs alone: stored as a placeholder.
+        # (CsrfViewMiddleware has already cleared its "needs update" flag at this point.)
         secret = request.META.get("CSRF_COOKIE")
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and secret:
+        if secret:
 
             def swap(match):
                 nonlocal has_csrf
@@ -233,7 +254,9 @@ class PageCacheMiddleware:
             content = _TOKEN_CANDIDATE.sub(swap, content)
         headers = {k: v for k, v in response.items() if k.lower() not in _UNSTORED_HEADERS}
         return {
-            "content": content,
+            # A page with a token is kept cut at the placeholders: joining the pieces with
+            # the reader's token is one copy of the page, a search-and-replace is two passes.
+            "content": content.split(CSRF_PLACEHOLDER) if has_csrf else content,
             "headers": headers,
             "has_csrf": has_csrf,
             "etag": hashlib.sha256(content).hexdigest()[:24],
@@ -242,10 +265,14 @@ class PageCacheMiddleware:
     def _response_from_entry(self, request, entry, ttl: int) -> HttpResponse:
         content = entry["content"]
         if entry["has_csrf"]:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            # The reader's CSRF cookie, read and checked as CsrfViewMiddleware reads it.
+            self.csrf.process_request(request)
+            content = get_token(request).encode().join(content)
         response = HttpResponse(content)
         for name, value in entry["headers"].items():
             response[name] = value
+        if entry["has_csrf"]:
+            self.csrf.process_response(request, response)  # (re)sets the CSRF cookie
         self._set_cache_headers(request, response, entry, ttl)
         return response
 

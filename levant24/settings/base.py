@@ -51,14 +51,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "levant24.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored anonymous pages are answered here, before the rest of the stack runs.
+    "levant24.middleware.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "levant24.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Inside CSRF (which sets the token cookie on cached copies too), before auth.
-    "levant24.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

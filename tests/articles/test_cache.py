@@ -313,3 +313,30 @@ def test_new_photo_refreshes_the_author_page(client, article):
     author.photo = png_upload()
     author.save()
     assert "author-photo" in client.get(url).content.decode()
+
+
+def test_cached_copy_is_answered_before_sessions_and_auth_run(client, article, monkeypatch):
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+
+    calls = []
+    original = AuthenticationMiddleware.process_request
+    monkeypatch.setattr(
+        AuthenticationMiddleware,
+        "process_request",
+        lambda self, request: calls.append(request.path) or original(self, request),
+    )
+    assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
+    assert len(calls) == 1
+    assert client.get(article.get_absolute_url())["X-Cache"] == "HIT"
+    assert len(calls) == 1
+
+
+def test_cached_copy_sets_the_csrf_cookie_exactly_as_a_rendered_page_does(article):
+    miss = Client().get(article.get_absolute_url())
+    hit = Client().get(article.get_absolute_url())
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("MISS", "HIT")
+    rendered, cached = miss.cookies["csrftoken"], hit.cookies["csrftoken"]
+    for attribute in ("path", "domain", "max-age", "secure", "httponly", "samesite"):
+        assert cached[attribute] == rendered[attribute], attribute
+    assert cached.value != rendered.value  # each new reader gets their own secret
+    assert "Cookie" in hit["Vary"]

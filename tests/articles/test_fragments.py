@@ -223,3 +223,79 @@ def test_shared_header_keeps_each_readers_own_account_links(article, section, au
         assert 'class="user-name"' not in html
         # The sign-in link brings the reader back to the page they were on.
         assert f'class="sign-in" href="/accounts/login/?next=/article/{shown.pk}/' in html
+
+
+# --- The whole page shared by signed-in readers --------------------------------------------
+
+
+def test_second_reader_gets_the_shared_page_with_their_own_name_form_and_tokens(
+    article, django_assert_max_num_queries
+):
+    factories.make_comment(article=article, text="تعليق في الصفحة المشتركة")
+    first = factories.make_reader(display_name="أليس", email="alice@example.org")
+    second = factories.make_reader(
+        display_name="بشير", email="bob@example.org", email_confirmed=False
+    )
+    page(signed_in(first), article)  # stores the page the signed-in readers share
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(second)
+    client.get(reverse("accounts:csrf"))  # the reader already has a CSRF cookie
+    secret = client.cookies["csrftoken"].value
+    with django_assert_max_num_queries(2):  # the session and the user, nothing else
+        response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    # Only the reader's own parts are rendered; the rest is the stored page.
+    assert {t.name for t in response.templates} <= {
+        "includes/user_area.html",
+        "comments/comment_form.html",
+    }
+
+    assert "أليس" not in html and "alice@example.org" not in html
+    assert '<a class="user-name"' in html and "بشير" in html
+    assert 'value="bob@example.org"' in html
+    assert 'class="confirm-reminder"' in html  # Bob has not confirmed his address yet
+    assert "تعليق في الصفحة المشتركة" in html
+    assert "<!--levant24:reader" not in html and "__levant24_" not in html
+    tokens = TOKEN.findall(html)
+    assert len(tokens) >= 3  # sign-out, the report button, the comment form
+    assert {_unmask_cipher_token(token) for token in tokens} == {
+        _unmask_cipher_token(secret) if len(secret) == 64 else secret
+    }
+    response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+
+
+def test_reader_with_a_message_gets_it_and_the_next_reader_does_not(article):
+    comment = factories.make_comment(article=article, text="تعليق مسيء")
+    reporter, other = signed_in(), signed_in()
+    page(other, article)  # the shared page is stored
+
+    response = reporter.post(reverse("comments:report", args=[comment.pk]), follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="messages"' in html
+
+    assert 'class="messages"' not in page(other, article)
+    assert 'class="messages"' not in page(reporter, article)  # shown once, then gone
+
+
+def test_reply_target_is_rendered_for_the_reader_who_asked(article):
+    parent = factories.make_comment(article=article, name="سلمى", text="تعليق يستحق الرد")
+    reader = signed_in()
+    page(reader, article)
+    response = reader.get(article.get_absolute_url(), {"replyto": parent.pk})
+    html = response.content.decode()
+    assert f'<input type="hidden" name="parent" value="{parent.pk}"' in html
+    assert "<bdi data-reply-to-name>سلمى</bdi>" in html
+    assert f'name="parent" value="{parent.pk}"' not in page(reader, article)
+
+
+def test_shared_page_of_an_article_closed_to_comments_has_no_form(article):
+    article.comments_open = False
+    article.save()
+    reader = signed_in()
+    for _ in range(2):
+        html = page(reader, article)
+        assert 'id="comment-form"' not in html
+        assert "<!--levant24:reader" not in html

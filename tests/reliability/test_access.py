@@ -91,10 +91,7 @@ EXPECTED = {
         "delete": "NNNNNN",
         "history": "NNNNYY",
     },
-    **{
-        label: dict.fromkeys(STANDARD, "NNNNNY")
-        for label in ("accounts.User", "auth.Group")
-    },
+    **{label: dict.fromkeys(STANDARD, "NNNNNY") for label in ("accounts.User", "auth.Group")},
 }
 # django-axes' lockout records are not in the admin at all (AXES_ENABLE_ADMIN = False).
 
