@@ -13,13 +13,13 @@ run``) the same stems are matched as whole tokens in the text column.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
 from django.db.models import F, Func, TextField, Value
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from .sanitize import clean_html
@@ -110,9 +110,47 @@ def _field_line(text: str) -> str:
     return " ".join(tokens)
 
 
+# Tags of sanitised HTML; a quoted attribute value may hold a ">".
+_TAG_RE = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "div",
+        "br",
+        "hr",
+        "table",
+        "tr",
+        "td",
+        "th",
+    ]
+)
+_TAG_NAME_RE = re.compile(r"</?([a-zA-Z0-9]+)")
+
+
+def _tag_gap(match: re.Match) -> str:
+    name = _TAG_NAME_RE.match(match.group())
+    return " " if name and name.group(1).lower() in _BLOCK_TAGS else ""
+
+
 def plain_text(html_text: str) -> str:
-    """Visible text of an HTML body (tags dropped, entities decoded)."""
-    return html.unescape(strip_tags(html_text or ""))
+    """Visible text of sanitised HTML (an article body): tags dropped, entities decoded.
+
+    A block boundary becomes a space, so the last word of a paragraph and the first word
+    of the next stay two words, in the search document and in result snippets.
+    """
+    return html.unescape(_TAG_RE.sub(_tag_gap, html_text or ""))
 
 
 def build_search_document(*, title: str, lead: str, body_html: str) -> str:
@@ -270,9 +308,16 @@ def ranked_article_ids(queryset, query: ParsedQuery, *, fuzzy: bool = True) -> l
 _SPLIT_RE = re.compile(r"([^\W_]+(?:[\u064b-\u065f\u0670]+[^\W_]*)*)")
 
 
-def _is_match(word: str, terms) -> bool:
+@functools.lru_cache(maxsize=20_000)
+def _word_stems(word: str) -> frozenset[str]:
+    # A news vocabulary repeats from one article to the next: each word of a result page
+    # is usually normalised and stemmed already (a few MB at most per process).
     normalized = normalize_arabic(word)
-    return any(variant in terms for variant in stem_variants(normalized)) if normalized else False
+    return frozenset(stem_variants(normalized)) if normalized else frozenset()
+
+
+def _is_match(word: str, terms) -> bool:
+    return not _word_stems(word).isdisjoint(terms)
 
 
 def highlight(text: str, terms) -> SafeString:

@@ -163,6 +163,17 @@ def test_results_show_highlighted_title_and_snippet(client):
 
 
 @pytest.mark.django_db
+def test_snippet_keeps_paragraphs_apart_and_decodes_entities(client):
+    make_article(
+        title="جولة في الشمال",
+        lead="",
+        body="<p>انتهت الجولة الأولى</p><h2>محطة</h2><p>دمشق &amp; حلب <strong>معاً</strong></p>",
+    )
+    html = client.get(SEARCH, {"q": "دمشق"}).content.decode()
+    assert "الأولى محطة <mark>دمشق</mark> &amp; حلب معاً" in html
+
+
+@pytest.mark.django_db
 def test_article_text_in_snippet_is_escaped(client):
     make_article(title="عنوان <i>مائل</i> عن سوريا", lead="سوريا & <em>لبنان</em>")
     html = client.get(SEARCH, {"q": "سوريا"}).content.decode()
