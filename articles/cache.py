@@ -40,6 +40,9 @@ INVALIDATING_MODELS = (
     "articles.SiteSettings",
     "taggit.Tag",
     "comments.Comment",  # connected once the comments app has its model
+    # Not on any page, but read under the generation (comments.services): a new banned
+    # word applies in every worker at once. Changes are rare; the pages refresh with it.
+    "comments.BannedWord",
 )
 # accounts.User is not in the list: every sign-in saves last_login. Only a change to what
 # an author page or byline shows bumps (``_on_user_save``).

@@ -29,6 +29,24 @@ class HomeView(TemplateView):
         return super().get_context_data(**kwargs) | selectors.home_blocks()
 
 
+def published_article_or_404(request, pk) -> Article:
+    """The published article ``pk`` with its section and author, shared like the article
+    page's other fragments: publishing, editing and unpublishing bump the generation its
+    key holds, so nobody gets an article that is no longer public."""
+    found = fragments.cached(
+        request,
+        "article-object",
+        (pk,),
+        lambda: (
+            Article.objects.published().select_related("section", "author").filter(pk=pk).first()
+            or False
+        ),
+    )
+    if not found:
+        raise Http404
+    return found
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -37,18 +55,7 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().select_related("section", "author")
 
     def get_object(self, queryset=None):
-        # The published article itself, shared like the page's other fragments: publishing,
-        # editing and unpublishing bump the generation its key holds.
-        pk = self.kwargs["pk"]
-        found = fragments.cached(
-            self.request,
-            "article-object",
-            (pk,),
-            lambda: self.get_queryset().filter(pk=pk).first() or False,
-        )
-        if not found:
-            raise Http404
-        return found
+        return published_article_or_404(self.request, self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

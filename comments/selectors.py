@@ -3,6 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -14,9 +16,13 @@ from .models import Comment, ModerationSettings, Status
 
 # Replies nest this deep; deeper replies are listed, oldest first, at the last level.
 MAX_DEPTH = 4
-# The reader's own pending comments are remembered in the session so they can see them.
-SESSION_KEY = "comments_own_pending"
-SESSION_KEEP = 20
+# The reader's own pending comments are remembered in a signed cookie (not the session:
+# an anonymous reader's first comment would otherwise cost a session row and a second
+# write), so they can see them until a moderator decides.
+OWN_COOKIE = "comments_own"
+OWN_COOKIE_SALT = "levant24.comments.own-pending"
+OWN_COOKIE_MAX_AGE = 30 * 24 * 3600
+OWN_KEEP = 20
 
 
 @dataclass
@@ -27,15 +33,29 @@ class Node:
 
 
 def own_pending_ids(request) -> list[int]:
-    session = getattr(request, "session", None)
-    if session is None:
+    raw = request.COOKIES.get(OWN_COOKIE)
+    if not raw:
         return []
-    return [int(pk) for pk in session.get(SESSION_KEY, [])]
+    try:
+        ids = signing.loads(raw, salt=OWN_COOKIE_SALT)
+    except signing.BadSignature:
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [pk for pk in ids if isinstance(pk, int)][-OWN_KEEP:]
 
 
-def remember_own_comment(request, comment: Comment) -> None:
+def remember_own_comment(request, response, comment: Comment) -> None:
+    """Lets this reader see ``comment`` while it waits: sets the cookie on ``response``."""
     ids = [pk for pk in own_pending_ids(request) if pk != comment.pk]
-    request.session[SESSION_KEY] = (ids + [comment.pk])[-SESSION_KEEP:]
+    response.set_cookie(
+        OWN_COOKIE,
+        signing.dumps((ids + [comment.pk])[-OWN_KEEP:], salt=OWN_COOKIE_SALT),
+        max_age=OWN_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _sibling_order(comment: Comment):

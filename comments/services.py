@@ -6,12 +6,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from articles.cache import page_cache_state
 
 from . import forms
 from . import text as plain
@@ -129,10 +132,25 @@ def comment_submit(
     return comment
 
 
+def banned_words() -> dict[str, str]:
+    """Every banned word with its action, from the cache.
+
+    Stored under the page-cache generation, which every change to a banned word bumps
+    (articles.cache): all workers see a new word at once, without a query per comment.
+    """
+    key = f"comments:banned-words:{page_cache_state()[0]}"
+    words = cache.get(key)
+    if words is None:
+        words = dict(BannedWord.objects.values_list("word", "action"))
+        cache.set(key, words, 24 * 3600)
+    return words
+
+
 def _initial_status(*, rules: ModerationSettings, email: str, text: str) -> str:
-    matched = plain.find_words(text, BannedWord.objects.values_list("word", flat=True))
+    banned = banned_words()
+    matched = plain.find_words(text, banned) if banned else []
     if matched:
-        actions = set(BannedWord.objects.filter(word__in=matched).values_list("action", flat=True))
+        actions = {banned[word] for word in matched}
         if BannedWord.Action.REJECT in actions:
             return Status.REJECTED
         return Status.PENDING
@@ -217,15 +235,35 @@ def comment_report(
     return True
 
 
+MODERATOR_EMAILS_KEY = "comments:moderator-emails"
+# A new moderator gets the emails within this many seconds in every worker (at once in the
+# worker that saved the change; see forget_moderator_emails).
+MODERATOR_EMAILS_SECONDS = 60
+
+
+def moderator_emails() -> list[str]:
+    """The addresses of the active moderators, from the cache: one query per minute instead
+    of one per pending comment."""
+    emails = cache.get(MODERATOR_EMAILS_KEY)
+    if emails is None:
+        emails = list(
+            get_user_model()
+            .objects.filter(groups__name=MODERATOR_GROUP, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        cache.set(MODERATOR_EMAILS_KEY, emails, MODERATOR_EMAILS_SECONDS)
+    return emails
+
+
+def forget_moderator_emails(**kwargs) -> None:
+    cache.delete(MODERATOR_EMAILS_KEY)
+
+
 def moderators_notify(*, comment: Comment) -> int:
     """Email every moderator that a comment waits for them. Returns the number of emails."""
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=MODERATOR_GROUP, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    recipients = moderator_emails()
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.views import ArticleDetailView
+from articles.views import ArticleDetailView, published_article_or_404
 from levant24.client_ip import client_ip
 
 from . import services
@@ -67,9 +67,7 @@ def keep_text_when_database_is_down(view):
 @require_POST
 @keep_text_when_database_is_down
 def post_comment(request, article_id):
-    article = get_object_or_404(
-        Article.objects.published().select_related("section", "author"), pk=article_id
-    )
+    article = published_article_or_404(request, article_id)
     form = CommentForm(request.POST, user=request.user)
     if not form.is_valid():
         return _article_with_form(request, article, form)
@@ -104,15 +102,16 @@ def post_comment(request, article_id):
             _("Your comment contains words that are not allowed here. Please edit it."),
         )
         return _article_with_form(request, article, form)
+    response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
     if comment.status == Status.PENDING:
-        remember_own_comment(request, comment)
+        remember_own_comment(request, response, comment)
         messages.success(
             request,
             _("Thank you. Your comment is awaiting moderation and will appear once approved."),
         )
     else:
         messages.success(request, _("Thank you. Your comment has been published."))
-    return HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+    return response
 
 
 @require_POST

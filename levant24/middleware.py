@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language_from_request
 
 from articles.cache import page_cache_state
+from comments.selectors import OWN_COOKIE as OWN_COMMENTS_COOKIE
 
 from .csrf import get_token
 
@@ -163,8 +164,8 @@ class PageCacheMiddleware:
     cookie) is stored with it or done here. A miss runs the whole stack, and the finished
     response is what gets stored.
 
-    Requests that carry a session cookie (signed-in readers, staff, previews) or a
-    messages cookie never use the cache, nor do excluded paths (admin, accounts, comment
+    Requests that carry a session cookie (signed-in readers, staff, previews), a
+    messages cookie or the cookie of the reader's own pending comments never use the cache, nor do excluded paths (admin, accounts, comment
     posting, search, health). A response is stored only when it is a plain 200 with no
     cookie of its own, no ``private``/``no-store``/``no-cache`` and no session change.
 
@@ -213,7 +214,10 @@ class PageCacheMiddleware:
             return False
         if not getattr(settings, "PAGE_CACHE_ENABLED", True):
             return False
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return False
+        if OWN_COMMENTS_COOKIE in cookies:  # the reader's own pending comments are shown
             return False
         return not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PREFIXES))
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -312,3 +313,35 @@ def test_service_refuses_what_the_form_would_refuse(article, overrides):
     with pytest.raises(services.CommentRefused):
         submit(article, **overrides)
     assert Comment.objects.count() == 0
+
+
+def test_new_moderator_gets_the_next_pending_comment_email_at_once(mailoutbox):
+    from comments.services import moderator_emails
+
+    article = factories.make_article()
+    assert moderator_emails() == []  # cached: no moderator yet
+    moderator = factories.make_staff(role="moderator", email="new-mod@example.org")
+    assert moderator_emails() == ["new-mod@example.org"]
+    moderator.groups.clear()
+    assert moderator_emails() == []
+    moderator.groups.add(Group.objects.get(name="moderator"))
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"hold_all": True})
+    services.comment_submit(article=article, name="قارئ", email="r@example.org", text="تعليق ينتظر")
+    assert [m.to for m in mailoutbox] == [["new-mod@example.org"]]
+
+
+def test_banned_word_added_after_comments_were_checked_applies_to_the_next_one(article):
+    first = services.comment_submit(
+        article=article, name="قارئ", email="a@example.org", text="تعليق عادي عن الخبر"
+    )
+    assert first.status != Status.REJECTED  # the (empty) list of banned words is now cached
+    BannedWord.objects.create(word="كلمةممنوعة", action=BannedWord.Action.REJECT)
+    second = services.comment_submit(
+        article=article, name="قارئ", email="b@example.org", text="فيه كلمةممنوعة هنا"
+    )
+    assert second.status == Status.REJECTED
+    BannedWord.objects.all().delete()
+    third = services.comment_submit(
+        article=article, name="قارئ", email="c@example.org", text="فيه كلمةممنوعة مرة أخرى"
+    )
+    assert third.status != Status.REJECTED

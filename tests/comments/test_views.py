@@ -501,3 +501,30 @@ def test_comment_section_renders_nothing_without_its_context():
     from django.template.loader import render_to_string
 
     assert render_to_string("comments/comment_section.html", {}).strip() == ""
+
+
+def test_anonymous_readers_pending_comment_is_remembered_without_a_session(client, article):
+    from django.contrib.sessions.models import Session
+    from django.core import signing
+    from django.test import Client
+
+    from comments.selectors import OWN_COOKIE, OWN_COOKIE_SALT
+
+    response = client.post(post_url(article), valid_data())
+    comment = Comment.objects.get()
+    assert Session.objects.count() == 0  # no session row for an anonymous commenter
+    cookie = response.cookies[OWN_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert signing.loads(cookie.value, salt=OWN_COOKIE_SALT) == [comment.pk]
+
+    for _ in range(2):  # the second view has no messages cookie: still never the cached page
+        html = page(client, article)
+        assert f'id="comment-{comment.pk}"' in html
+        assert "X-Cache" not in client.get(article.get_absolute_url())
+
+    # A forged or foreign list of ids shows nothing.
+    forger = Client()
+    forger.cookies[OWN_COOKIE] = signing.dumps([comment.pk], salt="another-salt")
+    assert f'id="comment-{comment.pk}"' not in page(forger, article)
+    forger.cookies[OWN_COOKIE] = f"[{comment.pk}]"
+    assert f'id="comment-{comment.pk}"' not in page(forger, article)

@@ -129,3 +129,27 @@ def test_router_keeps_reads_on_default_inside_a_transaction(settings):
 def test_router_reads_from_default_without_replica(settings):
     assert "replica" not in settings.DATABASES
     assert ReplicaRouter().db_for_read(Article) == "default"
+
+
+@pytest.mark.parametrize(("configured", "expected"), [(None, "None"), ("0", "0")])
+def test_production_keeps_each_workers_database_connection_unless_told_otherwise(
+    configured, expected
+):
+    env = {k: v for k, v in os.environ.items() if k != "CONN_MAX_AGE"} | {
+        "DJANGO_SETTINGS_MODULE": "levant24.settings.prod",
+        "SECRET_KEY": "k7#Qz9!vL2@pX8$wR4%tY6^uI1&oP3*aS5(dF0)gH-jK_lZ+xC=vB~nM",
+        "ALLOWED_HOSTS": "levant24.example",
+        "DATABASE_REPLICA_URL": "postgres://reader@replica.example:5432/levant24",
+    }
+    if configured is not None:
+        env["CONN_MAX_AGE"] = configured
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(*(settings.DATABASES[a]['CONN_MAX_AGE'] for a in ('default', 'replica')), "
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected, expected, "True"]

@@ -129,7 +129,8 @@ def test_comment_posted_while_the_database_fails_is_refused_with_the_text_kept(c
 def test_comment_posted_when_the_article_cannot_be_read_keeps_the_text(client, article):
     text = "نص لا يجوز أن يضيع <b>حتى مع رموز</b>"
     with mock.patch(
-        "comments.views.get_object_or_404", side_effect=OperationalError("connection refused")
+        "comments.views.published_article_or_404",
+        side_effect=OperationalError("connection refused"),
     ):
         response = client.post(
             reverse("comments:post", args=[article.pk]), comment_data(text), REMOTE_ADDR=next_ip()
