@@ -186,6 +186,16 @@ class ArticleListView(ListView):
     def get_base_queryset(self):
         return selectors.public_listing()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Counting a listing's articles (tens of thousands of rows) took longer than all of
+        # the rest of the page: the number is shared like a fragment, so it is counted again
+        # only after something public changed. The address names the listing.
+        paginator.count = fragments.cached(
+            self.request, "listing-count", (self.request.path,), queryset.count
+        )
+        return paginator
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             listing_title=self.listing_title, listing_intro=self.listing_intro, **kwargs

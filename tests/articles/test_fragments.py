@@ -299,3 +299,22 @@ def test_shared_page_of_an_article_closed_to_comments_has_no_form(article):
         html = page(reader, article)
         assert 'id="comment-form"' not in html
         assert "<!--levant24:reader" not in html
+
+
+def test_listing_count_is_shared_and_fresh_after_publishing(section, author):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(13):
+        factories.make_article(section=section, author=author, title=f"خبر رقم {n}")
+    reader = signed_in()
+    url = section.get_absolute_url()
+    assert "الصفحة 1 من 2" in reader.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = reader.get(url, {"page": 2}).content.decode()
+    assert "الصفحة 2 من 2" in html
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+    for n in range(12):
+        factories.make_article(section=section, author=author, title=f"خبر جديد {n}")
+    assert "الصفحة 1 من 3" in reader.get(url).content.decode()
