@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -212,6 +213,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
             models.Index(fields=["kind", "status", "-published_at"], name="article_kind_idx"),
+            # Section listings and blocks, related articles: newest first within a section.
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            # The home page's lead story: few articles carry the flag.
+            models.Index(
+                fields=["-published_at"], condition=Q(is_lead=True), name="article_lead_idx"
+            ),
             # Created on PostgreSQL only (see the migration).
             GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]

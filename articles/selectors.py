@@ -1,6 +1,7 @@
 """Reads for the public pages, each in a fixed number of queries."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -39,34 +40,54 @@ def latest_news(*, exclude_id: int | None = None, limit: int = LATEST_COUNT):
     return list(qs[:limit])
 
 
-def _top_per_group(queryset, *, field: str, size: int) -> dict:
-    """The newest ``size`` articles of each value of ``field``, in one query."""
-    ranked = queryset.annotate(
-        group_rank=Window(
-            RowNumber(),
-            partition_by=[F(field)],
-            order_by=[F("published_at").desc(), F("id").desc()],
+def _top_per_group(queryset, *, field: str, values: list, size: int) -> dict:
+    """The newest ``size`` articles for each of ``values`` of ``field``, in one query.
+
+    PostgreSQL reads each group through its index with a LIMIT, all in one UNION ALL: the
+    cost follows the size of the blocks, not of the archive (ranking every article with a
+    window function took half a second over 100,000 articles). SQLite cannot order and
+    limit inside a UNION, so there every article is ranked instead.
+    """
+    if not values:
+        return {}
+    newest = ("-published_at", "-id")
+    if connection.features.supports_slicing_ordering_in_compound:
+        parts = [queryset.filter(**{field: value}).order_by(*newest)[:size] for value in values]
+        rows = sorted(
+            parts[0].union(*parts[1:], all=True),
+            key=lambda article: (article.published_at, article.pk),
+            reverse=True,
         )
-    ).filter(group_rank__lte=size)
+    else:
+        ranked = queryset.filter(**{f"{field}__in": values}).annotate(
+            group_rank=Window(
+                RowNumber(),
+                partition_by=[F(field)],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        rows = ranked.filter(group_rank__lte=size).order_by(*newest)
     groups: dict = {}
-    for article in ranked.order_by("-published_at", "-id"):
+    for article in rows:
         groups.setdefault(getattr(article, field), []).append(article)
     return groups
 
 
 def home_blocks() -> dict:
     published = public_listing()
-    # The newest article flagged as lead story, else simply the newest one.
-    lead = published.order_by("-is_lead", "-published_at", "-id").first()
+    # The newest article flagged as lead story (a partial index finds it), else simply the
+    # newest one.
+    lead = published.filter(is_lead=True).first() or published.first()
     lead_id = getattr(lead, "pk", None)
     latest = list(published.exclude(pk=lead_id)[:LATEST_COUNT])
-    by_kind = _top_per_group(published, field="kind", size=BLOCK_SIZE)
+    by_kind = _top_per_group(published, field="kind", values=Kind.values, size=BLOCK_SIZE)
     kind_blocks = [(Kind(kind), by_kind[kind]) for kind in Kind.values if kind in by_kind]
-    by_section = _top_per_group(published, field="section_id", size=BLOCK_SIZE)
+    sections = list(Section.objects.all())
+    by_section = _top_per_group(
+        published, field="section_id", values=[s.pk for s in sections], size=BLOCK_SIZE
+    )
     section_blocks = [
-        (section, by_section[section.pk])
-        for section in Section.objects.all()
-        if section.pk in by_section
+        (section, by_section[section.pk]) for section in sections if section.pk in by_section
     ]
     return {
         "lead": lead,
