@@ -15,6 +15,7 @@ from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.template import loader
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -94,6 +95,26 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", build_csp(nonce=nonce, admin=admin))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# --- Conditional requests ---------------------------------------------------------------------
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's ETag and 304 handling, without hashing a body that can never repeat.
+
+    A page that carries a CSRF token masked for this response (every page of a signed-in
+    reader, the article page with its comment form) is different on every request, so its
+    ETag could never match: hashing its 150 kB cost more than anything else in a
+    signed-in reader's article page. Such a response is the one that (re)sets the CSRF
+    cookie. Stored anonymous pages get their ETag from the page cache, with the token
+    left out.
+    """
+
+    def needs_etag(self, response):
+        if settings.CSRF_COOKIE_NAME in response.cookies:
+            return False
+        return super().needs_etag(response)
 
 
 # --- Database down: an Arabic 503 instead of a 500 ------------------------------------------

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored anonymous pages are answered here, before the rest of the stack runs.
     "levant24.middleware.PageCacheMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "levant24.middleware.ConditionalGetMiddleware",
     "levant24.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

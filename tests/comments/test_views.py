@@ -415,13 +415,20 @@ def test_reader_reports_a_comment_once(client, article):
     assert comment.flag_count == 1
 
 
-def test_report_button_is_a_post_form_on_approved_comments(client, article):
-    comment = factories.make_comment(article=article)
+def test_report_buttons_post_one_shared_form_with_a_single_token(client, article):
+    comments = [factories.make_comment(article=article) for _ in range(3)]
     html = page(client, article)
-    assert (
-        f'<form class="comment-report" method="post" action="{reverse("comments:report", args=[comment.pk])}">'
-        in html
-    )
+    assert html.count('<form id="comment-report-form" method="post">') == 1
+    for comment in comments:
+        url = reverse("comments:report", args=[comment.pk])
+        assert (
+            f'<button type="submit" class="comment-report" form="comment-report-form" '
+            f'formaction="{url}">' in html
+        )
+    report_form = html.split('<form id="comment-report-form"')[1].split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken"' in report_form
+    # Two tokens on the page whatever the number of comments: the reports and the form.
+    assert len(re.findall(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)) == 2
 
 
 def test_reports_past_threshold_send_comment_back_to_pending(article):
