@@ -22,7 +22,81 @@ from .models import FEATURE_KINDS, FEATURES_SLUG, KIND_PLURALS, KIND_SLUGS, Arti
 PAGE_SIZE = 12
 
 
-class HomeView(TemplateView):
+class SharedReaderPageMixin:
+    """Pages that every signed-in reader sees alike, but for their own parts.
+
+    A signed-in reader's page differs from every other signed-in reader's only in their
+    name in the header (and, on an article, their comment form) and their CSRF tokens,
+    unless they have a message to read or are staff. In that common case the page is one
+    fragment shared by all of them (under the page-cache generation, like every fragment),
+    stored with those parts left as holes that are filled for each request. Anonymous
+    readers get the full-page cache instead.
+    """
+
+    def shared_page_key(self) -> tuple | None:
+        """What names this page among the shared ones; None: render it for this reader."""
+        return (self.request.get_full_path(),)
+
+    def page_shared_by_readers(self) -> bool:
+        request = self.request
+        if not request.user.is_authenticated or not fragments.enabled(request):
+            return False
+        storage = getattr(request, "_messages", None)
+        return not (storage is not None and len(storage))  # len() leaves them unread
+
+    def shared_page_response(self, key: tuple, build) -> HttpResponse:
+        """The shared page ``key`` (``build()`` renders it with its holes), filled in."""
+        request = self.request
+        parts = fragments.cached(
+            request, f"reader-page:{type(self).__name__}", key, lambda: fragments.cut(build())
+        )
+        token = get_token(request)
+        values = {"csrf": token.encode()}
+        for name in fragments.holes(parts) - {"csrf"}:
+            values[name] = self.fill_hole(name, token).encode()
+        return HttpResponse(fragments.assemble(parts, values))
+
+    def fill_hole(self, name: str, token: str) -> str:
+        if name == "user-area":
+            return render_to_string(
+                "includes/user_area.html", {"user": self.request.user, "csrf_token": token}
+            )
+        raise ValueError(f"unknown hole {name!r}")
+
+    def render_with_holes(self, context: dict) -> str:
+        context["user_area_html"] = fragments.hole("user-area")
+        response = self.response_class(
+            request=self.request, template=self.get_template_names(), context=context
+        )
+        return response.render().content.decode()
+
+
+class SharedReaderTemplateMixin(SharedReaderPageMixin):
+    """For list and template views: the whole page is shared when it may be."""
+
+    def get(self, request, *args, **kwargs):
+        key = self.shared_page_key() if self.page_shared_by_readers() else None
+        if key is None:
+            return super().get(request, *args, **kwargs)
+        self._holes = True
+        try:
+            return self.shared_page_response(key, lambda: self._render_page(*args, **kwargs))
+        finally:
+            self._holes = False
+
+    def _render_page(self, *args, **kwargs) -> str:
+        self._captured = None
+        super().get(self.request, *args, **kwargs)
+        return self._captured
+
+    def render_to_response(self, context, **response_kwargs):
+        if getattr(self, "_holes", False):
+            self._captured = self.render_with_holes(context)
+            return None
+        return super().render_to_response(context, **response_kwargs)
+
+
+class HomeView(SharedReaderTemplateMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
@@ -47,7 +121,7 @@ def published_article_or_404(request, pk) -> Article:
     return found
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(SharedReaderPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
@@ -61,63 +135,28 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         if kwargs.get("slug") != self.object.slug:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
-        if self._page_shared_by_readers():
-            return self._reader_page_response()
+        if self.page_shared_by_readers() and not request.GET and may_share_thread(request):
+            # Not for a reader with a pending comment of their own or a reply target.
+            closed = ModerationSettings.load().comments_closed(self.object)
+            return self.shared_page_response(
+                (self.object.pk, request.path, closed), lambda: self._render_with_holes(closed)
+            )
         return self.render_to_response(self.get_context_data(object=self.object))
 
-    # A signed-in reader's page differs from every other signed-in reader's only in their
-    # name in the header, their comment form and their CSRF tokens, unless they have a
-    # message to read, a pending comment of their own or a reply target (or are staff).
-    # In the common case the page is a fragment shared by all of them, with those parts
-    # left as holes that are filled for each request.
+    def fill_hole(self, name: str, token: str) -> str:
+        if name == "comment-form":
+            return reader_comment_form_html(self.request, article=self.object)
+        return super().fill_hole(name, token)
 
-    def _page_shared_by_readers(self) -> bool:
-        request = self.request
-        if not request.user.is_authenticated or not fragments.enabled(request):
-            return False
-        if request.GET:  # a reply target, or anything else: rendered in full
-            return False
-        storage = getattr(request, "_messages", None)
-        if storage is not None and len(storage):  # len() does not mark them as read
-            return False
-        return may_share_thread(request)
-
-    def _reader_page_response(self) -> HttpResponse:
-        request, article = self.request, self.object
-        closed = ModerationSettings.load().comments_closed(article)
-        parts = fragments.cached(
-            request,
-            "reader-page",
-            (article.pk, request.path, closed),
-            lambda: fragments.cut(self._render_reader_page(closed)),
-        )
-        token = get_token(request)
-        values = {"csrf": token.encode()}
-        needed = fragments.holes(parts)
-        if "user-area" in needed:
-            values["user-area"] = render_to_string(
-                "includes/user_area.html", {"user": request.user, "csrf_token": token}
-            ).encode()
-        if "comment-form" in needed:
-            values["comment-form"] = reader_comment_form_html(request, article=article).encode()
-        return HttpResponse(fragments.assemble(parts, values))
-
-    def _render_reader_page(self, closed: bool) -> str:
+    def _render_with_holes(self, closed: bool) -> str:
         context = self.get_context_data(object=self.object)
         count, thread = shared_thread(self.request, article=self.object, closed=closed)
         context.update(
-            user_area_html=fragments.hole("user-area"),
             comment_form_html=fragments.hole("comment-form") if not closed else None,
             comment_thread_html=mark_safe(thread),  # noqa: S308 - our template, autoescaped
             comment_count=count,
         )
-        return (
-            self.response_class(
-                request=self.request, template=self.get_template_names(), context=context
-            )
-            .render()
-            .content.decode()
-        )
+        return self.render_with_holes(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -174,7 +213,7 @@ class ArticleDetailView(DetailView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(SharedReaderTemplateMixin, ListView):
     """A paginated listing of public articles."""
 
     template_name = "articles/article_list.html"

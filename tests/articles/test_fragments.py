@@ -318,3 +318,60 @@ def test_listing_count_is_shared_and_fresh_after_publishing(section, author):
     for n in range(12):
         factories.make_article(section=section, author=author, title=f"خبر جديد {n}")
     assert "الصفحة 1 من 3" in reader.get(url).content.decode()
+
+
+@pytest.mark.parametrize("where", ["home", "section", "section page 2"])
+def test_home_and_listings_are_shared_by_signed_in_readers_with_their_own_header(
+    where, section, author, settings
+):
+    for n in range(14):
+        factories.make_article(section=section, author=author, title=f"خبر القسم {n}")
+    url, params = {
+        "home": (reverse("articles:home"), {}),
+        "section": (section.get_absolute_url(), {}),
+        "section page 2": (section.get_absolute_url(), {"page": 2}),
+    }[where]
+    alice = factories.make_reader(display_name="أليس")
+    bob = factories.make_reader(display_name="بشير")
+    settings.FRAGMENT_CACHE_ENABLED = False
+    full = signed_in(bob).get(url, params).content.decode()  # rendered for Bob alone
+    settings.FRAGMENT_CACHE_ENABLED = True
+    assert "أليس" in signed_in(alice).get(url, params).content.decode()  # stores the page
+
+    response = signed_in(bob).get(url, params)
+    html = response.content.decode()
+    assert {t.name for t in response.templates} <= {"includes/user_area.html"}
+    assert "بشير" in html and "أليس" not in html
+    assert "<!--levant24:reader" not in html and "__levant24_" not in html
+    assert _without_tokens(html) == _without_tokens(full)
+
+
+def test_shared_listing_is_fresh_after_publishing_and_keeps_messages_for_their_reader(
+    section, author
+):
+    factories.make_article(section=section, author=author, title="خبر أول في القسم")
+    reader = signed_in()
+    assert "خبر أول في القسم" in page_at(reader, section.get_absolute_url())
+
+    factories.make_article(section=section, author=author, title="خبر نُشر للتو")
+    assert "خبر نُشر للتو" in page_at(reader, section.get_absolute_url())
+
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.INFO, "رسالة لهذا القارئ وحده")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    reader.cookies["messages"] = carrier.cookies["messages"].value
+    html = page_at(reader, section.get_absolute_url())
+    assert "رسالة لهذا القارئ وحده" in html
+    assert "رسالة لهذا القارئ وحده" not in page_at(signed_in(), section.get_absolute_url())
+
+
+def page_at(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
