@@ -317,18 +317,22 @@ def test_new_photo_refreshes_the_author_page(client, article):
 
 def test_cached_copy_is_answered_before_sessions_and_auth_run(client, article, monkeypatch):
     from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
 
     calls = []
-    original = AuthenticationMiddleware.process_request
-    monkeypatch.setattr(
-        AuthenticationMiddleware,
-        "process_request",
-        lambda self, request: calls.append(request.path) or original(self, request),
-    )
+    for middleware in (SessionMiddleware, AuthenticationMiddleware):
+        original = middleware.process_request
+        monkeypatch.setattr(
+            middleware,
+            "process_request",
+            lambda self, request, original=original: (
+                calls.append(type(self).__name__) or original(self, request)
+            ),
+        )
     assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
-    assert len(calls) == 1
+    assert calls == ["SessionMiddleware", "AuthenticationMiddleware"]
     assert client.get(article.get_absolute_url())["X-Cache"] == "HIT"
-    assert len(calls) == 1
+    assert calls == ["SessionMiddleware", "AuthenticationMiddleware"]  # neither ran again
 
 
 def test_cached_copy_sets_the_csrf_cookie_exactly_as_a_rendered_page_does(article):
