@@ -367,7 +367,7 @@ class BaseArticleAdmin(admin.ModelAdmin):
 
     def _run_workflow_button(self, request, obj, form):
         """Apply the workflow button that was pressed; the services check the rights."""
-        article = Article.objects.get(pk=obj.pk)
+        article = obj  # just saved with the form's content
         if SUBMIT in request.POST:
             services.article_submit_for_review(article=article, by=request.user)
             self.message_user(request, _("The article was sent to the editors for review."))

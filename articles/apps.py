@@ -10,13 +10,14 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import cache, signals  # noqa: F401
+        from . import cache
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
         # the article's content type, so their versions are the article's.
         for model in (Article, *KIND_PROXIES.values()):
             if not reversion.is_registered(model):
-                reversion.register(model)
+                # The search columns are derived from the text: not worth a copy per version.
+                reversion.register(model, exclude=("search_document", "search_vector"))
 
         cache.connect_signals()

@@ -43,6 +43,7 @@ INVALIDATING_MODELS = (
     # Not on any page, but read under the generation (comments.services): a new banned
     # word applies in every worker at once. Changes are rare; the pages refresh with it.
     "comments.BannedWord",
+    "comments.ModerationSettings",  # closing comments changes the article pages
 )
 # accounts.User is not in the list: every sign-in saves last_login. Only a change to what
 # an author page or byline shows bumps (``_on_user_save``).
@@ -163,19 +164,27 @@ def _on_change(sender, **kwargs):
     if kwargs.get("raw"):
         return
     page_cache_bump()
-    # Bump again once the transaction commits: a request that ran between the write and
-    # the commit may have stored a page built from the old rows.
-    transaction.on_commit(page_cache_bump)
+    if transaction.get_connection().in_atomic_block:
+        # Bump again once the transaction commits: a request that ran between the write
+        # and the commit may have stored a page built from the old rows. (Outside a
+        # transaction the write is already committed: one bump is enough.)
+        transaction.on_commit(page_cache_bump)
+
+
+_UNKNOWN = object()
 
 
 def _on_comment_change(sender, instance, created=False, **kwargs):
-    # A new comment that is not public yet changes no page: readers posting (or a flood of
-    # spam) must not empty the cache. Edits, moderation and deletions do bump.
-    if created and getattr(instance, "status", None) != "approved":
-        return
-    if kwargs.get("signal") is post_delete and getattr(instance, "status", None) != "approved":
-        return
-    _on_change(sender, **kwargs)
+    # Only a comment that is public, or was until this write, changes a page: new comments
+    # waiting for moderation (or a flood of spam), and rejecting, editing or deleting them,
+    # must not empty the cache.
+    statuses = {instance.__dict__.get("status", _UNKNOWN)}
+    if not created:
+        statuses.add(getattr(instance, "_stored_status", _UNKNOWN))
+    if kwargs.get("signal") is post_save:
+        instance._stored_status = instance.__dict__.get("status", _UNKNOWN)
+    if statuses & {"approved", _UNKNOWN}:
+        _on_change(sender, **kwargs)
 
 
 def _user_public_values(values: dict) -> dict:

@@ -18,8 +18,8 @@ from .models import (
     KIND_PLURALS,
     KIND_SLUGS,
     Article,
-    SiteSettings,
 )
+from .selectors import site_settings
 from .seo import absolute_url
 
 FEED_SIZE = 30
@@ -51,13 +51,13 @@ class LatestArticlesFeed(Feed):
     language = "ar"
 
     def title(self, obj=None):
-        return SiteSettings.load().site_name
+        return site_settings().site_name
 
     def link(self, obj=None):
         return reverse("articles:home")
 
     def description(self, obj=None):
-        site = SiteSettings.load()
+        site = site_settings()
         return site.tagline or site.about or site.site_name
 
     def get_articles(self, obj):
@@ -114,7 +114,7 @@ class KindFeed(LatestArticlesFeed):
         return kind_slug, (kind,), KIND_PLURALS[kind]
 
     def title(self, obj=None):
-        return f"{SiteSettings.load().site_name} - {obj[2]}"
+        return f"{site_settings().site_name} - {obj[2]}"
 
     def link(self, obj=None):
         return reverse("articles:kind", kwargs={"kind_slug": obj[0]})
@@ -133,7 +133,7 @@ class SectionFeed(LatestArticlesFeed):
         return get_object_or_404(Section, slug=slug)
 
     def title(self, obj=None):
-        return f"{SiteSettings.load().site_name} - {obj.name}"
+        return f"{site_settings().site_name} - {obj.name}"
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -13,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from .models import Article
+from .search import plain_text
 
 # Fields an editor compares and restores.
 CONTENT_FIELDS = (
@@ -97,7 +98,7 @@ def compare(old: Version, new: Version) -> list[dict]:
         before, after = _as_text(before), _as_text(after)
         if name == "body":
             # Editors compare what readers read, not the markup.
-            before, after = strip_tags(before), strip_tags(after)
+            before, after = plain_text(before), plain_text(after)
         rows.append({"label": _field_label(name), "diff": _word_diff(before, after)})
     return rows
 

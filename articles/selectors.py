@@ -5,12 +5,13 @@ from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from .cache import page_cache_state
 from .models import Article, Kind, Section, SiteSettings
 
 LATEST_COUNT = 8
 BLOCK_SIZE = 4
 RELATED_COUNT = 4
-SITE_SETTINGS_CACHE_KEY = "articles:site-settings:v1"
+SITE_SETTINGS_CACHE_KEY = "articles:site-settings:v2"
 
 
 def site_settings() -> SiteSettings:
@@ -18,15 +19,14 @@ def site_settings() -> SiteSettings:
 
     A site that has never been configured gets the defaults without a write.
     """
-    settings_obj = cache.get(SITE_SETTINGS_CACHE_KEY)
+    # Under the page-cache generation, which saving the settings bumps: every worker sees
+    # a change at once, not only the one that saved it (the default cache is per process).
+    key = f"{SITE_SETTINGS_CACHE_KEY}:{page_cache_state()[0]}"
+    settings_obj = cache.get(key)
     if settings_obj is None:
         settings_obj = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
-        cache.set(SITE_SETTINGS_CACHE_KEY, settings_obj, timeout=None)
+        cache.set(key, settings_obj, 24 * 3600)
     return settings_obj
-
-
-def site_settings_forget() -> None:
-    cache.delete(SITE_SETTINGS_CACHE_KEY)
 
 
 def public_listing():

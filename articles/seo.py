@@ -10,6 +10,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Kind, SiteSettings
+from .selectors import site_settings
 
 # schema.org has no interview, infographic or video subtype of NewsArticle: those
 # stay NewsArticle; a video article also describes its player as a VideoObject.
@@ -76,7 +77,7 @@ def json_ld_script(data) -> SafeString:
 
 
 def article_structured_data(article: Article, tags=(), site: SiteSettings | None = None) -> dict:
-    site = site or SiteSettings.load()
+    site = site or site_settings()
     home = absolute_url(reverse("articles:home"))
     url = absolute_url(article.get_absolute_url())
     author = article.author

@@ -40,9 +40,14 @@ def user_can_delete(user, article: Article) -> bool:
     return article.author_id == user.pk and article.status == Status.DRAFT
 
 
+# What a workflow step changes. The text is saved by whoever edits it; a step writes only
+# these columns, so the body is neither cleaned nor stemmed again.
+WORKFLOW_FIELDS = ("status", "published_at", "published_by", "review_note", "updated_at")
+
+
 def _save(article: Article, *, by, comment: str) -> Article:
     with reversion.create_revision():
-        article.save()
+        article.save(update_fields=WORKFLOW_FIELDS)
         reversion.set_user(by)
         reversion.set_comment(comment)
     return article

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from .models import FEATURES_SLUG, KIND_SLUGS, Article, Section, SiteSettings, Status
+from .models import FEATURES_SLUG, KIND_SLUGS, Article, Section, Status
+from .selectors import site_settings
 
 NEWS_WINDOW = timedelta(hours=48)
 # Google reads at most 1,000 entries from a news sitemap.
@@ -122,7 +123,7 @@ def news_sitemap(request):
     )
     context = {
         "articles": articles,
-        "site": SiteSettings.load(),
+        "site": site_settings(),
         "base_url": request.build_absolute_uri("/").rstrip("/"),
     }
     return render(

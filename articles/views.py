@@ -33,10 +33,6 @@ class SharedReaderPageMixin:
     readers get the full-page cache instead.
     """
 
-    def shared_page_key(self) -> tuple | None:
-        """What names this page among the shared ones; None: render it for this reader."""
-        return (self.request.get_full_path(),)
-
     def page_shared_by_readers(self) -> bool:
         request = self.request
         if not request.user.is_authenticated or not fragments.enabled(request):
@@ -63,37 +59,25 @@ class SharedReaderPageMixin:
             )
         raise ValueError(f"unknown hole {name!r}")
 
-    def render_with_holes(self, context: dict) -> str:
-        context["user_area_html"] = fragments.hole("user-area")
-        response = self.response_class(
-            request=self.request, template=self.get_template_names(), context=context
-        )
+    def render_with_holes(self, response) -> str:
+        """The page of ``response`` (a TemplateResponse not yet rendered) with the header's
+        account area left as a hole."""
+        response.context_data["user_area_html"] = fragments.hole("user-area")
         return response.render().content.decode()
 
 
 class SharedReaderTemplateMixin(SharedReaderPageMixin):
-    """For list and template views: the whole page is shared when it may be."""
+    """For list and template views: the whole page, named by its address, is shared."""
 
     def get(self, request, *args, **kwargs):
-        key = self.shared_page_key() if self.page_shared_by_readers() else None
-        if key is None:
+        if not self.page_shared_by_readers():
             return super().get(request, *args, **kwargs)
-        self._holes = True
-        try:
-            return self.shared_page_response(key, lambda: self._render_page(*args, **kwargs))
-        finally:
-            self._holes = False
-
-    def _render_page(self, *args, **kwargs) -> str:
-        self._captured = None
-        super().get(self.request, *args, **kwargs)
-        return self._captured
-
-    def render_to_response(self, context, **response_kwargs):
-        if getattr(self, "_holes", False):
-            self._captured = self.render_with_holes(context)
-            return None
-        return super().render_to_response(context, **response_kwargs)
+        return self.shared_page_response(
+            (request.get_full_path(),),
+            lambda: self.render_with_holes(
+                super(SharedReaderTemplateMixin, self).get(request, *args, **kwargs)
+            ),
+        )
 
 
 class HomeView(SharedReaderTemplateMixin, TemplateView):
@@ -125,9 +109,6 @@ class ArticleDetailView(SharedReaderPageMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        return Article.objects.published().select_related("section", "author")
-
     def get_object(self, queryset=None):
         return published_article_or_404(self.request, self.kwargs["pk"])
 
@@ -156,7 +137,7 @@ class ArticleDetailView(SharedReaderPageMixin, DetailView):
             comment_thread_html=mark_safe(thread),  # noqa: S308 - our template, autoescaped
             comment_count=count,
         )
-        return self.render_with_holes(context)
+        return self.render_with_holes(self.render_to_response(context))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -103,6 +103,14 @@ class Comment(models.Model):
         excerpt = self.text[:60] + ("…" if len(self.text) > 60 else "")
         return f"{self.name}: {excerpt}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The status as stored, so a save can tell whether the comment is or was public
+        # (articles.cache: a comment that never was changes no page).
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
     @property
     def initials(self) -> str:
         parts = [p for p in self.name.split() if p[:1].isalnum()]
@@ -201,7 +209,6 @@ class ModerationSettings(models.Model):
     """The rules moderators change in the admin. A single row."""
 
     CACHE_KEY = "comments:moderation-settings"
-    CACHE_SECONDS = 60
 
     hold_all = models.BooleanField(
         _("hold every comment for moderation"),
@@ -253,11 +260,16 @@ class ModerationSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ModerationSettings":
-        obj = cache.get(cls.CACHE_KEY)
+        # Under the page-cache generation, which saving the rules bumps (they decide whether
+        # an article page shows the comment form): every worker applies a change at once.
+        from articles.cache import page_cache_state
+
+        key = f"{cls.CACHE_KEY}:{page_cache_state()[0]}"
+        obj = cache.get(key)
         if obj is None:
             # Reading the rules never writes: an unconfigured site gets the defaults.
             obj = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(cls.CACHE_KEY, obj, cls.CACHE_SECONDS)
+            cache.set(key, obj, 24 * 3600)
         return obj
 
     @staticmethod

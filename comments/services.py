@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from articles.cache import page_cache_state
 
 from . import forms
@@ -26,7 +27,6 @@ logger = logging.getLogger(__name__)
 # (env COMMENTS_FLOOD_SECONDS) overrides it, 0 turns the rule off (the benchmark's writers
 # all come from 127.0.0.1).
 FLOOD_SECONDS = 15
-MODERATOR_GROUP = "moderator"
 
 
 class CommentRefused(Exception):
@@ -248,7 +248,7 @@ def moderator_emails() -> list[str]:
     if emails is None:
         emails = list(
             get_user_model()
-            .objects.filter(groups__name=MODERATOR_GROUP, is_active=True)
+            .objects.filter(groups__name=roles.MODERATOR, is_active=True)
             .exclude(email="")
             .values_list("email", flat=True)
             .distinct()

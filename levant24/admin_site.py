@@ -23,11 +23,12 @@ class NewsroomAdminSite(admin.AdminSite):
     index_title = _("Newsroom")
 
     def each_context(self, request):
-        from articles.models import Article, SiteSettings, Status
+        from articles.models import Article, Status
+        from articles.selectors import site_settings
         from articles.services import user_can_publish
 
         context = super().each_context(request)
-        name = SiteSettings.load().site_name or DEFAULT_SITE_NAME
+        name = site_settings().site_name or DEFAULT_SITE_NAME
         context["site_header"] = name
         context["site_title"] = name
         if request.user.is_authenticated and user_can_publish(request.user):

@@ -51,9 +51,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "levant24.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a stored page's own ETag answers conditional requests.
+    "levant24.middleware.ConditionalGetMiddleware",
     # Stored anonymous pages are answered here, before the rest of the stack runs.
     "levant24.middleware.PageCacheMiddleware",
-    "levant24.middleware.ConditionalGetMiddleware",
     "levant24.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -225,9 +225,11 @@ def test_changelist_query_count_does_not_grow_with_rows(
     client.get(url)
     with django_assert_max_num_queries(18) as few:
         client.get(url)
+    warm_count = len(few.captured_queries)
     for _ in range(20):
         factories.make_article()
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(url)  # the new articles made the cached site settings stale: warm again
+    with django_assert_max_num_queries(warm_count):
         response = client.get(url)
     assert len(response.context["cl"].result_list) == 23
 

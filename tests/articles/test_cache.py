@@ -245,6 +245,27 @@ def test_new_pending_comment_keeps_the_cache_but_moderation_refreshes_it():
     assert generation() != after_approval
 
 
+def test_moderating_a_comment_that_never_was_public_keeps_the_cache(client, article):
+    from comments.services import comment_edit_text, comment_set_status
+
+    pending = factories.make_comment(article=article, status="pending", text="رسالة دعائية")
+    shown = factories.make_comment(article=article, text="تعليق منشور")
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "MISS"
+
+    from comments.models import Comment
+
+    pending = Comment.objects.get(pk=pending.pk)  # as the moderation queue loads it
+    comment_edit_text(comment=pending, text="رسالة دعائية معدلة", by=factories.make_moderator())
+    comment_set_status(comment=pending, status="rejected")
+    assert client.get(url)["X-Cache"] == "HIT"
+
+    comment_set_status(comment=Comment.objects.get(pk=shown.pk), status="rejected")
+    response = client.get(url)
+    assert response["X-Cache"] == "MISS"
+    assert "تعليق منشور" not in response.content.decode()
+
+
 def test_cached_pages_vary_on_cookie_so_a_cdn_never_serves_them_to_signed_in_readers(
     client, article
 ):
