@@ -278,7 +278,6 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     args = parser.parse_args()
 
-    os.environ["COMMENTS_FLOOD_SECONDS"] = "0"
     if not args.reuse:
         prepare_database(args)
     targets = collect_targets(args)

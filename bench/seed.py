@@ -12,6 +12,7 @@ import os
 import random
 import sys
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,8 +23,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.apps import apps  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,  # noqa: E402
+)
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -191,10 +197,11 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
         Article.objects.update(search_vector=search_vector_expression())
     result["search_index"] = "built"
 
-    session = SessionStore()
-    session["_auth_user_id"] = str(reader.pk)
-    session["_auth_user_backend"] = "accounts.backends.EmailOrUsernameBackend"
-    session["_auth_user_hash"] = reader.get_session_auth_hash()
+    # The configured session engine, as a real sign-in would use.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(reader.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.EmailOrUsernameBackend"
+    session[HASH_SESSION_KEY] = reader.get_session_auth_hash()
     session.create()
     result["reader_session"] = session.session_key
     result["articles"] = Article.objects.count()
