@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve bench load-test fault-test lint messages check clean gettext browser-deps
+.PHONY: run test install migrate demo serve edge bench load-test fault-test lint messages check clean gettext browser-deps varnish-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,7 +51,21 @@ browser-deps:
 	  echo "***         the browser tests will be skipped (LEVANT24_REQUIRE_BROWSER=1 makes them fail) ***"; \
 	fi
 
-test: install check gettext browser-deps
+# Varnish with the xkey module, for `make edge` and the edge tests. Installed when missing and
+# we may; otherwise those tests are skipped with a notice (LEVANT24_REQUIRE_VARNISH=1: fail).
+varnish-deps:
+	@if command -v varnishd >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so -o -n "$$(find /usr/lib -name libvmod_xkey.so 2>/dev/null | head -1)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then \
+	  echo "installing varnish and varnish-modules for the edge tests"; \
+	  apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+	    --no-install-recommends varnish varnish-modules >/dev/null || \
+	  echo "*** notice: could not install varnish; the edge tests will be skipped ***"; \
+	else \
+	  echo "*** notice: varnishd is missing and cannot be installed here: the edge tests will be skipped ***"; \
+	fi
+
+test: install check gettext browser-deps varnish-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
@@ -78,6 +92,11 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py levant24.wsgi
+
+# The site behind a real edge: `make serve` on 127.0.0.1:8000 and Varnish with our VCL
+# (deploy/varnish/default.vcl) on http://127.0.0.1:8080, in the foreground; Ctrl-C stops both.
+edge: varnish-deps install
+	exec deploy/varnish/edge.sh
 
 # Load test against `make serve` on PostgreSQL (database levant24_bench); see docs/performance.md.
 # ARTICLES get the comments; SEARCH_ARTICLES is the total (an older archive) that search runs over.

@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import cache
+        from . import edge
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -20,4 +20,4 @@ class ArticlesConfig(AppConfig):
                 # The search columns are derived from the text: not worth a copy per version.
                 reversion.register(model, exclude=("search_document", "search_vector"))
 
-        cache.connect_signals()
+        edge.connect_signals()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from .edge import SITE, share_page
 from .models import (
     FEATURE_KINDS,
     FEATURES_SLUG,
@@ -47,6 +48,10 @@ class MediaRssFeed(Rss201rev2Feed):
 
 
 class LatestArticlesFeed(Feed):
+    def __call__(self, request, *args, **kwargs):
+        share_page(request, {SITE, "list-feed"})
+        return super().__call__(request, *args, **kwargs)
+
     feed_type = MediaRssFeed
     language = "ar"
 

@@ -5,8 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from comments.selectors import comment_section_context
-
 from . import selectors, services
 from .models import Article
 
@@ -22,7 +20,6 @@ def article_preview(request, pk: int):
         raise Http404
     if article.is_public:
         context = selectors.article_page_context(article)
-        context.update(comment_section_context(article=article, request=request))
     else:
         # Unpublished articles have no place in the public order yet.
         context = {
@@ -32,7 +29,7 @@ def article_preview(request, pk: int):
             "related": [],
             "latest": selectors.latest_news(exclude_id=article.pk, limit=6),
         }
-    context.update(article=article, object=article, is_preview=True)
+    context.update(article=article, object=article, is_preview=True, site=selectors.site_settings())
     response = TemplateResponse(request, "articles/article_preview.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import search
+from .edge import SITE, share_page
 from .models import Article, Kind, Section
 
 RESULTS_PER_PAGE = 12
@@ -70,6 +71,7 @@ def search_view(request):
         "selected_section": section.slug if section else "",
         "page_params": params.urlencode(),
     }
+    share_page(request, {SITE, "list-search"})
     return render(request, "articles/search.html", context)
 
 

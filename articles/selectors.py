@@ -5,13 +5,15 @@ from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from .cache import page_cache_state
 from .models import Article, Kind, Section, SiteSettings
 
 LATEST_COUNT = 8
 BLOCK_SIZE = 4
 RELATED_COUNT = 4
-SITE_SETTINGS_CACHE_KEY = "articles:site-settings:v2"
+SITE_SETTINGS_CACHE_KEY = "articles:site-settings:v3"
+# Saving the settings forgets them in the shared cache (Redis in production) at once; a
+# per-process cache (development) keeps the old ones this long in the other workers.
+SITE_SETTINGS_SECONDS = 60
 
 
 def site_settings() -> SiteSettings:
@@ -19,14 +21,15 @@ def site_settings() -> SiteSettings:
 
     A site that has never been configured gets the defaults without a write.
     """
-    # Under the page-cache generation, which saving the settings bumps: every worker sees
-    # a change at once, not only the one that saved it (the default cache is per process).
-    key = f"{SITE_SETTINGS_CACHE_KEY}:{page_cache_state()[0]}"
-    settings_obj = cache.get(key)
+    settings_obj = cache.get(SITE_SETTINGS_CACHE_KEY)
     if settings_obj is None:
         settings_obj = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
-        cache.set(key, settings_obj, 24 * 3600)
+        cache.set(SITE_SETTINGS_CACHE_KEY, settings_obj, SITE_SETTINGS_SECONDS)
     return settings_obj
+
+
+def forget_site_settings() -> None:
+    cache.delete(SITE_SETTINGS_CACHE_KEY)
 
 
 def public_listing():

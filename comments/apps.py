@@ -14,7 +14,9 @@ class CommentsConfig(AppConfig):
         # changed. (A group renamed or deleted through the admin is rare: one minute.)
         from django.contrib.auth import get_user_model
 
-        from . import services
+        from . import edge, services
+
+        edge.connect_signals()
 
         for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(

@@ -83,6 +83,10 @@ class Comment(models.Model):
         _("editor's pick"), default=False, help_text=_("Shown first among its replies.")
     )
     flag_count = models.PositiveIntegerField(_("reports"), default=0)
+    # The comment as the public thread shows it, rendered once instead of on every page
+    # view (comments.thread); empty until the comment has an id, filled when first shown.
+    html = models.TextField(editable=False, blank=True, default="")
+    RENDERED_FIELDS = ("name", "website", "text", "is_featured", "created_at")
 
     objects = CommentQuerySet.as_manager()
 
@@ -103,13 +107,38 @@ class Comment(models.Model):
         excerpt = self.text[:60] + ("…" if len(self.text) > 60 else "")
         return f"{self.name}: {excerpt}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        shown_differently = update_fields is None or set(update_fields) & set(
+            self.RENDERED_FIELDS
+        )
+        if self.pk is not None and (shown_differently or self._needs_html()):
+            self.html = self.render_html()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "html"}
+        super().save(*args, **kwargs)
+        if self._needs_html():
+            # Approved as it was stored: its HTML needed the id the insert gave it.
+            self.html = self.render_html()
+            type(self)._base_manager.filter(pk=self.pk).update(html=self.html)
+
+    def _needs_html(self) -> bool:
+        return not self.html and self.status == Status.APPROVED
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # The status as stored, so a save can tell whether the comment is or was public
-        # (articles.cache: a comment that never was changes no page).
+        # (comments.edge: a comment that never was public changes no page).
         instance._stored_status = instance.__dict__.get("status")
         return instance
+
+    def render_html(self) -> str:
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_to_string("comments/comment_body.html", {"comment": self})
 
     @property
     def initials(self) -> str:
@@ -260,16 +289,13 @@ class ModerationSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ModerationSettings":
-        # Under the page-cache generation, which saving the rules bumps (they decide whether
-        # an article page shows the comment form): every worker applies a change at once.
-        from articles.cache import page_cache_state
-
-        key = f"{cls.CACHE_KEY}:{page_cache_state()[0]}"
-        obj = cache.get(key)
+        # Saving the rules forgets them (comments.edge); with a per-process cache the other
+        # workers keep the old ones for a minute at most.
+        obj = cache.get(cls.CACHE_KEY)
         if obj is None:
             # Reading the rules never writes: an unconfigured site gets the defaults.
             obj = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(key, obj, 24 * 3600)
+            cache.set(cls.CACHE_KEY, obj, 60)
         return obj
 
     @staticmethod

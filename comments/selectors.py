@@ -1,21 +1,30 @@
-"""Reads for the comment section of an article page, in a fixed number of queries."""
+"""Reads for the comment section of an article page, in a fixed number of queries.
+
+The public thread is built from each approved comment's stored HTML (``Comment.html``),
+joined in threading order: no template runs per comment, so a page with 300 comments costs
+little more than one with 30. Threads are paginated by their first comment.
+"""
+
+from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from articles import fragments
-
-from .forms import CommentForm
-from .models import Comment, ModerationSettings, Status
+from .models import Comment, Status
 
 # Replies nest this deep; deeper replies are listed, oldest first, at the last level.
 MAX_DEPTH = 4
+# Threads (a top-level comment with all its replies) per page of comments.
+THREADS_PER_PAGE = 50
+PAGE_PARAM = "comments"
 # The reader's own pending comments are remembered in a signed cookie (not the session:
 # an anonymous reader's first comment would otherwise cost a session row and a second
 # write), so they can see them until a moderator decides.
@@ -27,9 +36,12 @@ OWN_KEEP = 20
 
 @dataclass
 class Node:
-    comment: Comment
-    depth: int
-    children: list["Node"] = field(default_factory=list)
+    pk: int
+    parent_id: int | None
+    created_at: object
+    is_featured: bool
+    depth: int = 1
+    children: list[Node] = field(default_factory=list)
 
 
 def own_pending_ids(request) -> list[int]:
@@ -58,185 +70,149 @@ def remember_own_comment(request, response, comment: Comment) -> None:
     )
 
 
-def _sibling_order(comment: Comment):
-    return (not comment.is_featured, comment.created_at, comment.pk)
+def own_pending_comments(request, *, article_id: int | None = None) -> list[Comment]:
+    """This reader's comments that still wait for a moderator (one query, none without
+    the cookie)."""
+    ids = own_pending_ids(request)
+    if not ids:
+        return []
+    found = Comment.objects.pending().filter(pk__in=ids)
+    if article_id is not None:
+        found = found.filter(article_id=article_id)
+    return list(found.defer("email", "ip_address", "user_agent").order_by("created_at", "id"))
 
 
-def comment_tree(comments: list[Comment]) -> list[Node]:
-    """Arrange comments (oldest first) as a tree; editor's picks first among siblings.
+def _sibling_order(node: Node):
+    return (not node.is_featured, node.created_at, node.pk)
 
-    A reply whose parent is not shown is listed at the top level.
-    """
-    shown = {c.pk for c in comments}
+
+def comment_tree(nodes: list[Node]) -> list[Node]:
+    """Arrange comments as a tree; editor's picks first among siblings. A reply whose
+    parent is not shown is listed at the top level; replies deeper than ``MAX_DEPTH`` are
+    listed, oldest first, at the last level."""
+    shown = {n.pk for n in nodes}
     children_of = defaultdict(list)
     roots = []
-    for comment in comments:
-        if comment.parent_id in shown:
-            children_of[comment.parent_id].append(comment)
+    for node in nodes:
+        if node.parent_id in shown:
+            children_of[node.parent_id].append(node)
         else:
-            roots.append(comment)
+            roots.append(node)
 
-    def descendants(comment):
-        found, stack = [], list(children_of[comment.pk])
+    def descendants(node):
+        found, stack = [], list(children_of[node.pk])
         while stack:
             child = stack.pop()
             found.append(child)
             stack.extend(children_of[child.pk])
-        return sorted(found, key=lambda c: (c.created_at, c.pk))
+        return sorted(found, key=lambda n: (n.created_at, n.pk))
 
-    def build(comment, depth):
-        node = Node(comment=comment, depth=depth)
+    # Iterative: a reply chain hundreds deep must not exhaust Python's stack.
+    roots.sort(key=_sibling_order)
+    stack = [(root, 1) for root in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        node.depth = depth
         if depth + 1 < MAX_DEPTH:
-            kids = sorted(children_of[comment.pk], key=_sibling_order)
-            node.children = [build(kid, depth + 1) for kid in kids]
+            node.children = sorted(children_of[node.pk], key=_sibling_order)
+            stack.extend((kid, depth + 1) for kid in reversed(node.children))
         else:
-            node.children = [Node(comment=kid, depth=MAX_DEPTH) for kid in descendants(comment)]
-        return node
+            node.children = descendants(node)
+            for kid in node.children:
+                kid.depth = MAX_DEPTH
+                kid.children = []
+    return roots
 
-    return [build(comment, 1) for comment in sorted(roots, key=_sibling_order)]
+
+def _walk(roots: list[Node]):
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def _join(roots: list[Node], html_of: dict[int, str], pending_ids: set[int]) -> str:
+    """The ``<li>`` of each node with its stored HTML, children nested, as one string."""
+    out: list[str] = []
+
+    def emit(node):
+        # At most MAX_DEPTH + 1 frames deep: deeper replies were flattened.
+        classes = f"comment depth-{node.depth}"
+        if node.is_featured:
+            classes += " is-featured"
+        if node.pk in pending_ids:
+            classes += " is-pending"
+        out.append(f'<li class="{classes}">{html_of.get(node.pk, "")}')
+        if node.children:
+            out.append('<ol class="children">')
+            for kid in node.children:
+                emit(kid)
+            out.append("</ol>")
+        out.append("</li>")
+
+    for root in roots:
+        emit(root)
+    return "".join(out)
+
+
+@dataclass
+class Thread:
+    html: SafeString
+    count: int
+    page: object  # the Paginator page of threads, or None when there is one page
+
+
+def thread(*, article, page_number=None, own: list[Comment] = ()) -> Thread:
+    """The approved comments of ``article`` (and ``own`` pending ones) as HTML: two
+    queries, the second for the comments of the page only."""
+    rows = (
+        Comment.objects.approved()
+        .for_article(article)
+        .values_list("pk", "parent_id", "created_at", "is_featured")
+    )
+    nodes = [Node(*row) for row in rows]
+    count = len(nodes)
+    nodes += [Node(c.pk, c.parent_id, c.created_at, False) for c in own]
+    if not nodes:
+        return Thread(html=mark_safe(""), count=0, page=None)
+    roots = comment_tree(nodes)
+    page = None
+    if len(roots) > THREADS_PER_PAGE:
+        paginator = Paginator(roots, THREADS_PER_PAGE)
+        page = paginator.get_page(page_number)
+        roots = list(page.object_list)
+    wanted = [n.pk for n in _walk(roots)]
+    own_by_pk = {c.pk: c for c in own}
+    html_of = dict(Comment.objects.approved().filter(pk__in=wanted).values_list("pk", "html"))
+    missing = [pk for pk, html in html_of.items() if not html]
+    if missing:
+        # Approved before it had its HTML (a new comment is stored before it has an id):
+        # render it once, now, for every later reader.
+        for comment in Comment.objects.filter(pk__in=missing):
+            html_of[comment.pk] = comment.render_html()
+            Comment.objects.filter(pk=comment.pk).update(html=html_of[comment.pk])
+    for pk in wanted:
+        if pk in own_by_pk:
+            html_of[pk] = render_to_string(
+                "comments/comment_pending.html", {"comment": own_by_pk[pk]}
+            )
+    html = _join(roots, html_of, set(own_by_pk))
+    return Thread(html=mark_safe(html), count=count, page=page)  # noqa: S308 - our templates
 
 
 def visible_comments(*, article, own_ids=()) -> list[Comment]:
-    """Approved comments of ``article`` plus the reader's own pending ones, in one query."""
+    """Approved comments of ``article`` plus the given pending ones, in one query."""
     rule = Q(status=Status.APPROVED)
     if own_ids:
         rule |= Q(status=Status.PENDING, pk__in=list(own_ids))
     return list(
         Comment.objects.for_article(article)
         .filter(rule)
-        # What a reader never sees is not even loaded.
         .defer("email", "ip_address", "user_agent", "moderated_by", "moderated_at")
         .thread_order()
     )
 
 
-def _render_thread(*, comments_tree, comments_closed) -> str:
-    # Rendered without the request: a placeholder stands for each reader's CSRF token.
-    return render_to_string(
-        "comments/comment_thread.html",
-        {
-            "comments_tree": comments_tree,
-            "comments_closed": comments_closed,
-            "csrf_token": fragments.CSRF_PLACEHOLDER,
-        },
-    )
-
-
-def _shared_thread(*, article, closed: bool) -> tuple[int, str]:
-    """The approved comments of ``article`` as HTML, with their number."""
-    comments = visible_comments(article=article)
-    if not comments:
-        return 0, ""
-    html = _render_thread(comments_tree=comment_tree(comments), comments_closed=closed)
-    return len(comments), html
-
-
-def shared_thread(request, *, article, closed: bool) -> tuple[int, str]:
-    """The number of approved comments and their thread, the same for every reader (cached;
-    each reader's CSRF token is still a placeholder in it)."""
-    return fragments.cached(
-        request,
-        "comment-thread",
-        (article.pk, closed),
-        lambda: _shared_thread(article=article, closed=closed),
-    )
-
-
-def may_share_thread(request) -> bool:
-    """Whether this reader sees the shared thread: no pending comment of their own to show
-    and no reply target to look up."""
-    return not own_pending_ids(request) and not request.GET.get("replyto")
-
-
-def reader_comment_form_html(request, *, article):
-    """The blank comment form of ``article`` with this reader's name, email and token."""
-    form = CommentForm(user=getattr(request, "user", None))
-    return _blank_form_for(request, article=article, form=form)
-
-
-def _blank_form_for(request, *, article, form: CommentForm):
-    # The blank form is the same for everyone but for the reader's own name and email:
-    # rendered once with placeholders, filled in for each reader.
-    html = fragments.cached(
-        request, "comment-form", (article.pk,), lambda: _render_blank_form(article)
-    )
-    return _fill_blank_form(request, html, form)
-
-
-def comment_section_context(*, article, request, form: CommentForm | None = None) -> dict:
-    rules = ModerationSettings.load()
-    closed = rules.comments_closed(article)
-    own_ids = own_pending_ids(request)
-    raw_parent = form["parent"].value() if form is not None else request.GET.get("replyto")
-    # Every key is set on every call: a page that updates its context with a second call
-    # (a refused submission shows the reader's form) must not keep the first one's HTML.
-    context = {
-        "comments_closed": closed,
-        "comment_article": article,
-        "comment_thread_html": None,
-        "comment_form_html": None,
-    }
-
-    if not own_ids and not raw_parent:
-        # Nothing about this reader in the thread: the same HTML for everyone, cached.
-        count, html = shared_thread(request, article=article, closed=closed)
-        context.update(
-            comments_tree=[],
-            comment_thread_html=fragments.with_csrf_token(request, html),
-            comment_count=count,
-            comment_reply_to=None,
-        )
-    else:
-        # The reader's own pending comments, or a reply target to look up: built for them.
-        comments = visible_comments(article=article, own_ids=own_ids)
-        approved = {c.pk: c for c in comments if c.status == Status.APPROVED}
-        reply_to = None
-        if raw_parent:
-            try:
-                reply_to = approved.get(int(raw_parent))
-            except (TypeError, ValueError):
-                reply_to = None
-        context.update(
-            comments_tree=comment_tree(comments),
-            comment_count=len(approved),
-            comment_reply_to=reply_to,
-        )
-
-    if form is None and not closed:
-        reply_to = context["comment_reply_to"]
-        form = CommentForm(
-            user=getattr(request, "user", None),
-            initial={"parent": reply_to.pk if reply_to else None},
-        )
-        if reply_to is None:
-            context["comment_form_html"] = _blank_form_for(request, article=article, form=form)
-    context["comment_form"] = form
-    return context
-
-
-_NAME_PLACEHOLDER = "__levant24_reader_name__"
-_EMAIL_PLACEHOLDER = "__levant24_reader_email__"
-
-
-def _render_blank_form(article) -> str:
-    form = CommentForm(initial={"name": _NAME_PLACEHOLDER, "email": _EMAIL_PLACEHOLDER})
-    return render_to_string(
-        "comments/comment_form.html",
-        {
-            "form": form,
-            "comment_article": article,
-            "comment_reply_to": None,
-            "csrf_token": fragments.CSRF_PLACEHOLDER,
-        },
-    )
-
-
-def _fill_blank_form(request, html: str, form: CommentForm):
-    for placeholder, name in ((_NAME_PLACEHOLDER, "name"), (_EMAIL_PLACEHOLDER, "email")):
-        value = form.initial.get(name) or ""
-        if value:
-            html = html.replace(placeholder, escape(value))
-        else:
-            # What Django renders for an empty value: no value attribute at all.
-            html = html.replace(f' value="{placeholder}"', "")
-    return fragments.with_csrf_token(request, html)
+def comment_page_link(page_number: int) -> SafeString:
+    return format_html("?{}={}#comments", PAGE_PARAM, page_number)

@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from articles.cache import page_cache_state
 
 from . import forms
 from . import text as plain
@@ -132,17 +131,19 @@ def comment_submit(
     return comment
 
 
+BANNED_WORDS_KEY = "comments:banned-words"
+
+
 def banned_words() -> dict[str, str]:
     """Every banned word with its action, from the cache.
 
-    Stored under the page-cache generation, which every change to a banned word bumps
-    (articles.cache): all workers see a new word at once, without a query per comment.
+    A change forgets the list in the shared cache at once (comments.edge); a per-process
+    cache keeps the old list for a minute at most.
     """
-    key = f"comments:banned-words:{page_cache_state()[0]}"
-    words = cache.get(key)
+    words = cache.get(BANNED_WORDS_KEY)
     if words is None:
         words = dict(BannedWord.objects.values_list("word", "action"))
-        cache.set(key, words, 24 * 3600)
+        cache.set(BANNED_WORDS_KEY, words, 60)
     return words
 
 

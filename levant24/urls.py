@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.static import serve
 
+from articles.edge import shared_view
 from articles.search_views import robots_txt
 from articles.sitemaps import SITEMAPS, news_sitemap
 
@@ -19,18 +20,18 @@ urlpatterns = [
     # An index: a large archive does not fit in one sitemap file.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        shared_view("list-sitemap")(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        shared_view("list-sitemap")(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("news-sitemap.xml", news_sitemap, name="news_sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path("news-sitemap.xml", shared_view("list-sitemap")(news_sitemap), name="news_sitemap"),
+    path("robots.txt", shared_view()(robots_txt), name="robots_txt"),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):

@@ -2,10 +2,8 @@ from urllib.parse import quote
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles import fragments
 from articles.images import responsive_image as build_responsive_image
 from articles.models import KIND_PLURALS, KIND_SLUGS
 
@@ -71,17 +69,3 @@ def kind_slug(kind):
 @register.filter
 def kind_plural(kind):
     return KIND_PLURALS.get(kind, "")
-
-
-@register.simple_tag(takes_context=True)
-def shared_include(context, template_name):
-    """An include that holds nothing about the reader (site header and footer): rendered
-    once and shared through the fragment cache (articles/fragments.py)."""
-    template = context.template.engine.get_template(template_name)
-    request = context.get("request")
-    if request is None:
-        return template.render(context)
-    html = fragments.cached(
-        request, "include", (template_name,), lambda: str(template.render(context))
-    )
-    return mark_safe(html)  # noqa: S308 - rendered by our own template, autoescaped

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "edge",
     "taggit",
     "reversion",
     "axes",
@@ -51,13 +52,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "levant24.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the page cache, so a stored page's own ETag answers conditional requests.
-    "levant24.middleware.ConditionalGetMiddleware",
-    # Stored anonymous pages are answered here, before the rest of the stack runs.
-    "levant24.middleware.PageCacheMiddleware",
+    # ETags and 304s, for pages the edge and browsers revalidate (outside the next one,
+    # so that private pages, marked no-store, are not hashed).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control and purge keys of every response (edge/middleware.py).
+    "edge.middleware.EdgeHeadersMiddleware",
     "levant24.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the site has one language (LANGUAGE_CODE), and that middleware
+    # would make every page vary on Accept-Language, one copy per browser setting at the edge.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,23 +186,20 @@ EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # confirmation links work for thr
 # Comments: seconds between two comments from one IP address (0 turns the rule off).
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
 
-# Serving: the full-page cache for anonymous readers (see levant24/middleware.py).
-PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
-# Upper bound; pages expire sooner when a scheduled article is due.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
-PAGE_CACHE_EXCLUDED_PREFIXES = [
-    "/admin/",
-    "/accounts/",
-    "/comments/",
-    "/preview/",
-    "/search/",
-    "/healthz",
-    "/static/",
-    "/media/",
-]
-# The parts of article pages that are the same for every reader, cached for signed-in
-# readers too (articles/fragments.py); invalidated with the page cache.
-FRAGMENT_CACHE_ENABLED = env.bool("FRAGMENT_CACHE_ENABLED", default=True)
+# Serving: public pages are the same bytes for every reader, kept by an edge cache
+# (Varnish, a CDN) and purged by key when what they show changes (edge/, articles/edge.py,
+# comments/edge.py). How long the edge may keep a page (less when a scheduled article is due):
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long a browser keeps it before asking the edge again (a cheap 304).
+EDGE_BROWSER_SECONDS = env.int("EDGE_BROWSER_SECONDS", default=30)
+# The edge may answer with a page this much past its lifetime while it fetches a fresh one,
+# or for this long when the app servers fail.
+EDGE_STALE_WHILE_REVALIDATE = env.int("EDGE_STALE_WHILE_REVALIDATE", default=30)
+EDGE_STALE_IF_ERROR = env.int("EDGE_STALE_IF_ERROR", default=86400)
+# How purges reach the edge: none (no edge), varnish (xkey) or url (a CDN's purge API).
+EDGE_PURGE_BACKEND = env.str("EDGE_PURGE_BACKEND", default="none")
+EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
+EDGE_PURGE_TOKEN = env.str("EDGE_PURGE_TOKEN", default="")
 ADMIN_URL_PREFIX = "/admin/"
 # Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
 CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])

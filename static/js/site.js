@@ -146,4 +146,75 @@
       if (event.key === "Escape" && !panel.hidden) { bellButton.click(); bellButton.focus(); }
     });
   }
+
+  // The reader's own parts. Every public page is the same for every reader (an edge cache
+  // keeps it); who is signed in, the CSRF token of the page's forms, the reader's pending
+  // comments and their messages come from one small private endpoint.
+  var readerUrl = document.body.getAttribute("data-reader-url");
+  if (readerUrl && window.fetch) {
+    var comments = document.querySelector("[data-comments]");
+    var url = readerUrl + (comments ? "?article=" + encodeURIComponent(comments.getAttribute("data-comments")) : "");
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) { if (state) applyReaderState(state); })
+      .catch(function () {});
+  }
+
+  function applyReaderState(state) {
+    document.querySelectorAll("input[data-csrf-field]").forEach(function (input) {
+      if (!input.value) input.value = state.csrf_token;
+    });
+    var signIn = document.querySelector("[data-user-area]");
+    var template = document.getElementById("user-area-template");
+    if (state.user && signIn && template) {
+      var area = template.content.firstElementChild.cloneNode(true);
+      area.querySelector("[data-user-name]").textContent = state.user.name;
+      var reminder = area.querySelector("[data-confirm-reminder]");
+      if (state.user.confirm_email_url) reminder.hidden = false; else reminder.remove();
+      area.querySelector("input[data-csrf-field]").value = state.csrf_token;
+      signIn.replaceWith(area);
+      var dialog = document.getElementById("signin-dialog");
+      if (dialog) dialog.remove();
+    }
+    var form = document.getElementById("comment-form");
+    if (form && state.comment_form) {
+      ["name", "email"].forEach(function (name) {
+        var input = form.querySelector("[name=" + name + "]");
+        if (input && !input.value && state.comment_form[name]) input.value = state.comment_form[name];
+      });
+    }
+    var list = document.querySelector("[data-comment-list]");
+    (state.pending || []).forEach(function (item) {
+      if (!list || document.getElementById("comment-" + item.id)) return;
+      var li = document.createElement("li");
+      li.className = "comment is-pending";
+      li.innerHTML = item.html; // rendered and escaped by our own template
+      var parent = item.parent && document.getElementById("comment-" + item.parent);
+      if (parent) {
+        var host = parent.parentNode;
+        var children = host.querySelector(":scope > ol.children");
+        if (!children) {
+          children = document.createElement("ol");
+          children.className = "children";
+          host.appendChild(children);
+        }
+        children.appendChild(li);
+      } else {
+        list.appendChild(li);
+      }
+    });
+    if (state.messages && state.messages.length) {
+      // Next to the comments when the reader came back to one, else at the top.
+      var near = /^#comment/.test(window.location.hash) && document.querySelector("[data-messages=comments]");
+      var box = near || document.querySelector("[data-messages]");
+      state.messages.forEach(function (message) {
+        var p = document.createElement("p");
+        p.className = "message message-" + message.level;
+        p.textContent = message.text;
+        box.appendChild(p);
+      });
+      var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+      if (target && near) target.scrollIntoView();
+    }
+  }
 })();

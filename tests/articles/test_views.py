@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import page_cache_bump
 from articles.models import Article, Kind, Status
 from tests.factories import (
     make_article,
@@ -153,7 +152,6 @@ def test_home_lead_story_is_the_flagged_article_else_the_newest(client, section,
     )
     assert newest.title in lead_block(html_of(client.get(reverse("articles:home"))))
     Article.objects.filter(pk=older.pk).update(is_lead=True)
-    page_cache_bump()  # a bulk update fires no signal
     html = html_of(client.get(reverse("articles:home")))
     assert older.title in lead_block(html)
     assert newest.title not in lead_block(html)
@@ -250,7 +248,6 @@ def test_article_page_shows_updated_date_only_when_edited_after_publishing(clien
     Article.objects.filter(pk=article.pk).update(
         published_at=timezone.now() - timedelta(days=3), updated_at=timezone.now()
     )
-    page_cache_bump()  # a bulk update fires no signal
     html = html_of(client.get(article.get_absolute_url()))
     assert "آخر تحديث" in html
 
@@ -631,8 +628,6 @@ def test_article_page_runs_at_most_ten_queries_with_its_comments(
 
 def test_page_query_counts_do_not_grow_with_articles_and_tags(client, settings, db):
     """The same number of queries with 3 articles and with 30 (and four times the tags)."""
-    settings.PAGE_CACHE_ENABLED = False
-    settings.FRAGMENT_CACHE_ENABLED = False
     sections = [make_section(name=f"قسم {i}", slug=f"قسم-{i}") for i in range(4)]
     author = make_author(username="crowd")
     kinds = list(Kind)

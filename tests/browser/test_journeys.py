@@ -247,7 +247,7 @@ def test_journey_comment_reader_comments_moderator_approves_another_reader_repli
     assert first.status == "pending"
     stranger = person()
     stranger.goto(article.get_absolute_url())
-    assert stranger.locator(".comment-list").count() == 0
+    assert stranger.locator(".comment").count() == 0
 
     # The moderator approves it from the queue.
     _approve_in_queue(moderator_page, FIRST_COMMENT, "ليلى")
