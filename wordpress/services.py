@@ -198,7 +198,7 @@ class Importer:
             if not source.is_relative_to(self.uploads) or not source.is_file():
                 continue  # outside the uploads folder (../) or missing
             name = f"wordpress/{candidate}"
-            if not self.dry_run and not default_storage.exists(name):
+            if not default_storage.exists(name):
                 with source.open("rb") as fh:
                     try:
                         validate_image_upload(File(fh, name=source.name))
@@ -207,7 +207,8 @@ class Importer:
                             self.summary.skipped[_("damaged image file")] += 1
                             return None
                     fh.seek(0)
-                    name = default_storage.save(name, File(fh, name=source.name))
+                    if not self.dry_run:
+                        name = default_storage.save(name, File(fh, name=source.name))
                 self.summary.created[_("files copied")] += 1
             self.stored_files[candidate] = name
             return name
@@ -337,7 +338,8 @@ class Importer:
             return {}
         credit = _CREDIT.search(attachment.meta.get("_wp_attachment_metadata", ""))
         return {
-            "image": name,
+            # A dry run copies nothing, and the image field reads its file's size.
+            "image": "" if self.dry_run else name,
             "image_caption": _clip(html_to_text(attachment.excerpt), 300),
             "image_alt": _clip(
                 html_to_text(attachment.meta.get("_wp_attachment_image_alt", "")), 300

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wordpress.export import NotAnExport, read_export
 from wordpress.mapping import Mapping, MappingError
@@ -88,10 +89,10 @@ class Command(BaseCommand):
             % {"site": export.site_url, "version": export.version}
         )
         for label, counter in (
-            (_("Created"), summary.created),
-            (_("Updated"), summary.updated),
-            (_("Unchanged"), summary.unchanged),
-            (_("Skipped"), summary.skipped),
+            (pgettext("import summary", "Created"), summary.created),
+            (pgettext("import summary", "Updated"), summary.updated),
+            (pgettext("import summary", "Unchanged"), summary.unchanged),
+            (pgettext("import summary", "Skipped"), summary.skipped),
         ):
             if counter:
                 out.write(f"{label}:")
