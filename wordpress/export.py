@@ -5,6 +5,7 @@ large archive does not have to fit in memory as an XML tree. Python's expat refu
 expansion bombs and never fetches external entities.
 """
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -98,6 +99,7 @@ class Export:
         return [item for item in self.items if item.type == post_type]
 
 
+@functools.lru_cache(maxsize=256)
 def _local(tag: str) -> str:
     """``{http://wordpress.org/export/1.2/}post_id`` -> ``wp:post_id``."""
     if not tag.startswith("{"):
@@ -110,11 +112,19 @@ def _local(tag: str) -> str:
     return f"{NAMESPACES.get(uri, uri)}:{name}"
 
 
+class _Fields(dict):
+    """An element's children by name: each read is a dictionary lookup, not a scan."""
+
+    def __init__(self, element):
+        super().__init__()
+        for child in element:
+            self.setdefault(_local(child.tag), child.text or "")
+
+
 def _text(element, name: str) -> str:
-    for child in element:
-        if _local(child.tag) == name:
-            return child.text or ""
-    return ""
+    if not isinstance(element, _Fields):
+        element = _Fields(element)
+    return element.get(name, "")
 
 
 def _int(value: str) -> int:
@@ -140,6 +150,7 @@ def decode_slug(value: str) -> str:
 
 
 def _author(element) -> Author:
+    element = _Fields(element)
     return Author(
         wp_id=_int(_text(element, "wp:author_id")),
         login=_text(element, "wp:author_login").strip(),
@@ -153,6 +164,7 @@ def _author(element) -> Author:
 
 
 def _comment(element) -> Comment:
+    element = _Fields(element)
     return Comment(
         wp_id=_int(_text(element, "wp:comment_id")),
         author=html.unescape(_text(element, "wp:comment_author")).strip(),
@@ -170,6 +182,7 @@ def _comment(element) -> Comment:
 
 
 def _item(element, *, local_tz) -> Item:
+    children, element = element, _Fields(element)
     item = Item(
         wp_id=_int(_text(element, "wp:post_id")),
         type=_text(element, "wp:post_type").strip(),
@@ -188,7 +201,7 @@ def _item(element, *, local_tz) -> Item:
         parent_id=_int(_text(element, "wp:post_parent")),
         attachment_url=_text(element, "wp:attachment_url").strip(),
     )
-    for child in element:
+    for child in children:
         name = _local(child.tag)
         if name == "category":
             item.terms.append(

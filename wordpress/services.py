@@ -311,15 +311,34 @@ class Importer:
         return section
 
     def tag_ids(self, names: list[str]) -> list[int]:
-        missing = [n for n in names if n not in self.tags]
-        if missing:
-            for tag in Tag.objects.filter(name__in=missing):
-                self.tags[tag.name] = tag.pk
-            for name in missing:
-                if name not in self.tags:
-                    self.tags[name] = Tag.objects.create(name=name).pk
-                    self.summary.created[_("tags")] += 1
         return [self.tags[n] for n in names]
+
+    def import_tags(self, posts: list[Item]):
+        """Every tag the posts use, the missing ones created in one insert."""
+        names = sorted(
+            {t.name for p in posts for t in p.terms if t.domain == "post_tag" and t.name}
+        )
+        for start in range(0, len(names), 5000):
+            chunk = names[start : start + 5000]
+            self.tags.update(Tag.objects.filter(name__in=chunk).values_list("name", "pk"))
+        missing = [n for n in names if n not in self.tags]
+        if not missing:
+            return
+        taken = set(Tag.objects.values_list("slug", flat=True))
+        new = []
+        for name in missing:
+            base = Tag(name=name).slugify(name) or "tag"
+            slug, n = base, 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}_{n}"
+            taken.add(slug)
+            new.append(Tag(name=name, slug=slug))
+        Tag.objects.bulk_create(new, batch_size=BATCH)
+        for start in range(0, len(missing), 5000):
+            chunk = missing[start : start + 5000]
+            self.tags.update(Tag.objects.filter(name__in=chunk).values_list("name", "pk"))
+        self.count("created", _("tags"), len(new))
 
     # --- articles -----------------------------------------------------------------
 
@@ -713,6 +732,7 @@ class Importer:
                     _("other WordPress content (%(type)s)") % {"type": item.type}
                 ] += 1
         self.import_authors(posts)
+        self.import_tags(posts)
         self.import_posts(posts)
         self.import_redirects_and_links(posts)
         self.import_comments(posts)
