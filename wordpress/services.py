@@ -12,6 +12,7 @@ import ipaddress
 import json
 import logging
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ class Summary:
     skipped: Counter = field(default_factory=Counter)  # reason -> count
     warnings: list[str] = field(default_factory=list)  # the first ones
     warning_count: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, for -v 2
     dry_run: bool = False
 
 
@@ -604,7 +606,7 @@ class Importer:
         ]
         known = self.known["comment"]
         comment_ids = {wp_id: int(row.target) for wp_id, row in known.items()}
-        new, changed, parents = [], [], []
+        new, changed = [], []
         existing = {}
         changed_ids = []
         prepared = []
@@ -655,17 +657,34 @@ class Importer:
                 for name, value in values.items():
                     setattr(comment, name, value)
                 changed.append((c, comment, digest))
-            if c.parent_id:
-                parents.append((c, comment))
             if done % 2000 == 0:
                 self.progress(_("comments"), done, len(prepared))
-        Comment.objects.bulk_create([cm for _c, cm, _d in new], batch_size=2000)
-        for c, comment, _d in new + changed:
+        for c, comment, _d in changed:
             comment_ids[c.wp_id] = comment.pk
+        # New comments are inserted a thread level at a time (top-level ones first), so each
+        # reply is written with its parent's id: no second pass over the rows.
+        new_ids = {c.wp_id for c, _cm, _d in new}
+        by_wp_id = {c.wp_id: c for c, _cm, _d in new}
+        levels = defaultdict(list)
+        for c, comment, _d in new:
+            depth, parent = 0, c.parent_id
+            while parent in new_ids and depth < 100:
+                depth += 1
+                parent = by_wp_id[parent].parent_id
+            levels[depth].append((c, comment))
+        for depth in sorted(levels):
+            for c, comment in levels[depth]:
+                comment.parent_id = self._parent(c, comment_ids)
+            Comment.objects.bulk_create([cm for _c, cm in levels[depth]], batch_size=2000)
+            for c, comment in levels[depth]:
+                comment_ids[c.wp_id] = comment.pk
+        for _c, comment, _d in changed:
+            comment.parent_id = self._parent(_c, comment_ids)
         if changed:
             Comment.objects.bulk_update(
                 [cm for _c, cm, _d in changed],
                 [
+                    "parent",
                     "name",
                     "email",
                     "website",
@@ -678,25 +697,24 @@ class Importer:
                 ],
                 batch_size=2000,
             )
-        # Threads: a reply points at its parent once both exist.
-        threaded = []
-        for c, comment in parents:
-            parent_pk = comment_ids.get(c.parent_id)
-            if parent_pk is None:
-                self.warn(
-                    _(
-                        "Comment %(id)s: the comment it replies to was not imported; it is shown on its own."
-                    )
-                    % {"id": c.wp_id}
-                )
-            if comment.parent_id != parent_pk:
-                comment.parent_id = parent_pk
-                threaded.append(comment)
-        Comment.objects.bulk_update(threaded, ["parent"], batch_size=2000)
         self._remember("comment", [(c.wp_id, str(cm.pk), d) for c, cm, d in new + changed])
         self.count("created", _("comments"), len(new))
         self.count("updated", _("comments"), len(changed))
         self.progress(_("comments"), len(prepared), len(prepared))
+
+    def _parent(self, c, comment_ids) -> int | None:
+        if not c.parent_id:
+            return None
+        parent_pk = comment_ids.get(c.parent_id)
+        if parent_pk is None:
+            self.warn(
+                _(
+                    "Comment %(id)s: the comment it replies to was not imported; "
+                    "it is shown on its own."
+                )
+                % {"id": c.wp_id}
+            )
+        return parent_pk
 
     @staticmethod
     def _website(url: str) -> str:
@@ -731,11 +749,16 @@ class Importer:
                 self.summary.skipped[
                     _("other WordPress content (%(type)s)") % {"type": item.type}
                 ] += 1
-        self.import_authors(posts)
-        self.import_tags(posts)
-        self.import_posts(posts)
-        self.import_redirects_and_links(posts)
-        self.import_comments(posts)
+        for stage, step in (
+            ("authors", self.import_authors),
+            ("tags", self.import_tags),
+            ("articles", self.import_posts),
+            ("redirects and links", self.import_redirects_and_links),
+            ("comments", self.import_comments),
+        ):
+            started = time.monotonic()
+            step(posts)
+            self.summary.seconds[stage] = time.monotonic() - started
         return self.summary
 
 

@@ -71,6 +71,9 @@ class Command(BaseCommand):
             progress=self._bar,
         )
         self._report(export, summary)
+        if options["verbosity"] >= 2:
+            stages = ", ".join(f"{stage} {secs:.1f} s" for stage, secs in summary.seconds.items())
+            self.stdout.write(f"timings: {stages}")
 
     def _bar(self, label, done, total):
         if not self.tty or not total:
