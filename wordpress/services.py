@@ -93,6 +93,7 @@ ARTICLE_FIELDS = [
     "search_document",
 ]
 WARNINGS_SHOWN = 100
+_IMAGE_NAME = re.compile(r"\.(jpe?g|png|gif|webp)$", re.I)
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _CREDIT = re.compile(r's:6:"credit";s:\d+:"(.*?)";', re.S)
 
@@ -201,13 +202,17 @@ class Importer:
                 continue  # outside the uploads folder (../) or missing
             name = f"wordpress/{candidate}"
             if not default_storage.exists(name):
+                # Only images, checked like any upload and with the extension of an image:
+                # an HTML or SVG file served from our own domain could carry a script.
+                if not _IMAGE_NAME.search(candidate):
+                    self.summary.skipped[_("files that are not images")] += 1
+                    return None
                 with source.open("rb") as fh:
                     try:
                         validate_image_upload(File(fh, name=source.name))
                     except ValidationError:
-                        if re.search(r"\.(jpe?g|png|gif|webp)$", candidate, re.I):
-                            self.summary.skipped[_("damaged image file")] += 1
-                            return None
+                        self.summary.skipped[_("damaged image file")] += 1
+                        return None
                     fh.seek(0)
                     if not self.dry_run:
                         name = default_storage.save(name, File(fh, name=source.name))

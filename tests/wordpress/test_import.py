@@ -373,3 +373,27 @@ def test_site_without_uploads_folder_still_imports_text(db):
     assert Article.objects.count() == 14
     assert not article(NEWS).image
     assert SITE.removeprefix("http://") in out.getvalue()
+
+
+def test_only_real_images_inside_the_uploads_folder_are_copied(db, tmp_path):
+    uploads = tmp_path / "uploads"
+    (uploads / "2025").mkdir(parents=True)
+    (uploads / "2025" / "evil.svg").write_text('<svg onload="alert(1)"/>')
+    (uploads / "2025" / "fake.jpg").write_text("<html><script>alert(1)</script></html>")
+    (tmp_path / "secret.jpg").write_bytes((UPLOADS / "2025/02/souq.jpg").read_bytes())
+    links = (
+        f'<a href="{SITE}/wp-content/uploads/2025/evil.svg">svg</a> '
+        f'<img src="{SITE}/wp-content/uploads/2025/fake.jpg"> '
+        f'<img src="{SITE}/wp-content/uploads/../secret.jpg">'
+    )
+    export = tmp_path / "export.xml"
+    export.write_text(
+        EXPORT.read_text(encoding="utf-8").replace("<p>نص البيان.</p>", links), encoding="utf-8"
+    )
+    out = run_import(export=export, uploads=uploads)
+    assert not default_storage.exists("wordpress/2025/evil.svg")
+    assert not default_storage.exists("wordpress/2025/fake.jpg")
+    assert not default_storage.exists("wordpress/secret.jpg")
+    assert not default_storage.exists("secret.jpg")
+    assert "/media/" not in article(SCRIPTED).body
+    assert "ملفات ليست صوراً: 1" in out and "ملفات صور تالفة: 1" in out
