@@ -44,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | str]] = {
             "view_section",
         ],
         "taggit": ["add_tag", "change_tag", "delete_tag", "view_tag"],
+        # Old addresses (an imported site's permalinks) and hand-made redirects.
+        "redirects": "*",
     },
     MODERATOR: {"comments": "*"},
 }

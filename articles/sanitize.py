@@ -4,6 +4,8 @@ Every write path of an article body goes through :func:`clean_html`: the admin
 form, the ORM (through the model field's ``pre_save``) and management commands.
 """
 
+import html as html_entities
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -65,3 +67,21 @@ def clean_html(html: str | None) -> str:
     if cleaned.strip() in ("<p></p>", "<p><br></p>"):
         return ""
     return cleaned
+
+
+# Plain text out of HTML (imported reader comments, which are shown as text): no tag
+# survives, and what scripts and styles contain is dropped with them.
+_text_cleaner = nh3.Cleaner(
+    tags=set(),
+    clean_content_tags={"script", "style"},
+    attributes={},
+    strip_comments=True,
+    link_rel=None,
+)
+
+
+def html_to_text(html: str | None) -> str:
+    """Return the text of ``html`` with every tag removed and entities decoded."""
+    if not html:
+        return ""
+    return html_entities.unescape(_text_cleaner.clean(html)).strip()

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "comments",
+    "redirects",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees a "not found" first: an old address in the redirects table answers 301.
+    "redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "levant24.urls"

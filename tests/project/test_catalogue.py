@@ -13,7 +13,16 @@ from django.conf import settings
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-SOURCES = ["levant24", "edge", "articles", "comments", "accounts", "templates"]
+SOURCES = [
+    "levant24",
+    "edge",
+    "articles",
+    "comments",
+    "accounts",
+    "redirects",
+    "wordpress",
+    "templates",
+]
 
 
 def _entries(catalogue):
