@@ -40,9 +40,7 @@ def enrol(user, *, name="هاتفي") -> TOTPDevice:
 
 
 def password_step(client, user, *, next="/admin/"):
-    return client.post(
-        ADMIN_LOGIN, {"username": user.username, "password": PASSWORD, "next": next}
-    )
+    return client.post(ADMIN_LOGIN, {"username": user.username, "password": PASSWORD, "next": next})
 
 
 def code_step(client, value, *, next="/admin/"):
@@ -338,9 +336,7 @@ def test_adding_a_second_authenticator_needs_the_first_one(client, device):
         ([], "editor", False),
     ],
 )
-def test_the_setting_names_the_roles_that_must_use_a_second_factor(
-    settings, roles, role, needed
-):
+def test_the_setting_names_the_roles_that_must_use_a_second_factor(settings, roles, role, needed):
     settings.TWO_FACTOR_REQUIRED_ROLES = roles
     user = factories.make_staff(role=role)
     assert two_factor.second_factor_required(user) is needed
