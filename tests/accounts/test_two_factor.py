@@ -1,6 +1,7 @@
 """Two-factor sign-in for staff: the code step, enrolment, recovery codes, lockout, reset."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -476,10 +477,15 @@ def test_only_superusers_may_reset(client, device):
 
 
 def test_the_user_list_shows_who_uses_a_second_factor(client, device):
-    admin = factories.make_user(is_staff=True, is_superuser=True)
+    admin = factories.make_user(username="siteadmin", is_staff=True, is_superuser=True)
     client.force_login(admin)
     html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
-    assert "التحقق بخطوتين" in html
+    rows = {
+        name: re.search(rf'field-username">.*?>{name}<.*?</tr>', html, re.S).group(0)
+        for name in ("omar", "siteadmin")
+    }
+    assert re.search(r'field-two_factor"><img src="[^"]*icon-yes', rows["omar"])
+    assert re.search(r'field-two_factor"><img src="[^"]*icon-no', rows["siteadmin"])
 
 
 # --- readers -----------------------------------------------------------------------------------
