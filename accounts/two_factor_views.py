@@ -136,6 +136,8 @@ class SecondFactorVerifyView(_StaffStep, FormView):
                 "code", _("This code is not valid. Codes from the app change every 30 seconds.")
             )
             return self.form_invalid(form)
+        # A new session key for the now fully signed-in session, as Django does at sign-in.
+        request.session.cycle_key()
         django_otp.login(request, device)
         services.signin_success_record(login=key, ip_address=ip_address)
         axes_reset(username=key)
