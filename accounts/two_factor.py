@@ -54,11 +54,11 @@ def second_factor_needed(user) -> bool:
     admin asks several times per page."""
     if not user.is_authenticated:
         return False
-    cached = user.__dict__.get("second_factor_needed")
-    if cached is None:
-        cached = has_authenticator(user) or second_factor_required(user)
-        user.__dict__["second_factor_needed"] = cached
-    return cached
+    needed = getattr(user, "_second_factor_needed", None)
+    if needed is None:
+        needed = has_authenticator(user) or second_factor_required(user)
+        user._second_factor_needed = needed
+    return needed
 
 
 def is_verified(user) -> bool:
