@@ -507,3 +507,43 @@ def test_readers_get_nothing_from_the_two_factor_pages(client):
         assert response.status_code == 302
         assert response["Location"].startswith(ADMIN_LOGIN)
     assert not TOTPDevice.objects.exists()
+
+
+# --- language ----------------------------------------------------------------------------------
+
+# Names of authenticator apps stay as their makers write them.
+APP_NAMES = {"freeotp", "aegis", "google", "microsoft", "authenticator"}
+
+
+def test_every_two_factor_page_is_in_arabic(client, required, editor):
+    from tests.project.test_admin_language import english_words
+
+    password_step(client, editor)
+    setup = client.get(SETUP).content.decode()
+    device = TOTPDevice.objects.get(user=editor)
+    setup = setup.replace(two_factor.secret_text(device), "")
+    client.post(SETUP, {"code": code(device), "name": ""})
+    codes_page = client.get(CODES).content.decode()
+    for token in StaticToken.objects.values_list("token", flat=True):
+        codes_page = codes_page.replace(token, "")
+    pages = {
+        "setup": setup,
+        "recovery codes": codes_page,
+        "recovery codes later": client.get(CODES).content.decode(),
+        "devices": client.get(DEVICES).content.decode(),
+    }
+    client.post(reverse("admin:logout"))
+    password_step(client, editor)
+    pages["code step"] = client.post(VERIFY, {"code": "000000"}).content.decode()
+    for name, html in pages.items():
+        # The header greets the account by its username: content, not interface.
+        assert english_words(html, APP_NAMES | {"omar"}) == [], name
+
+
+def test_cancel_on_the_code_step_signs_out(client, required, device):
+    password_step(client, device.user)
+    html = client.get(VERIFY).content.decode()
+    logout = reverse("accounts:logout")
+    assert f'action="{logout}"' in html
+    client.post(logout)
+    assert SESSION_KEY not in client.session
