@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from accounts.two_factor import second_factor_satisfied
 from comments.selectors import comment_section_context
 
 from . import selectors, services
@@ -15,6 +14,8 @@ from .models import Article
 @never_cache
 def article_preview(request, pk: int):
     """Staff who may see the article get the real page; everyone else gets 404."""
+    from accounts.two_factor import second_factor_satisfied
+
     user = request.user
     # Drafts are for staff who passed the admin's sign-in, second factor included.
     if not (user.is_active and user.is_staff and second_factor_satisfied(user)):
