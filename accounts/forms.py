@@ -1,5 +1,6 @@
 from axes.helpers import get_client_ip_address
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
@@ -52,6 +53,11 @@ class SignInForm(AuthenticationForm):
             raise
         services.signin_success_record(login=login, ip_address=ip_address)
         return cleaned
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """Step one of the admin sign-in: the site's sign-in rules (email or username, growing
+    waits after failures) and Django's admin rule that only active staff get in."""
 
 
 class SignUpForm(SetPasswordMixin, forms.Form):

@@ -25,6 +25,13 @@ def yes_no_icon(value: bool | None):
 class NewsroomAdminSite(admin.AdminSite):
     index_title = _("Newsroom")
 
+    @property
+    def login_form(self):
+        """The password step, paced like the public sign-in (accounts.forms)."""
+        from accounts.forms import AdminSignInForm
+
+        return AdminSignInForm
+
     def has_permission(self, request):
         """Active staff, and a session confirmed with a second factor when one is needed
         (accounts.two_factor): a password alone does not open the admin for them."""

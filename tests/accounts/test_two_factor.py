@@ -547,3 +547,13 @@ def test_cancel_on_the_code_step_signs_out(client, required, device):
     assert f'action="{logout}"' in html
     client.post(logout)
     assert SESSION_KEY not in client.session
+
+
+def test_the_admin_password_step_makes_the_next_try_wait_after_failures(client, editor, settings):
+    settings.SIGNIN_SLOWDOWN_SECONDS = 30
+    for wrong in ("wrong-1", "wrong-2"):
+        client.post(ADMIN_LOGIN, {"username": "omar", "password": wrong, "next": "/admin/"})
+    response = password_step(client, editor)
+    assert response.status_code == 200
+    assert "محاولات فاشلة كثيرة" in response.content.decode()
+    assert SESSION_KEY not in client.session
