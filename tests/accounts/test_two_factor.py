@@ -557,3 +557,22 @@ def test_the_admin_password_step_makes_the_next_try_wait_after_failures(client, 
     assert response.status_code == 200
     assert "محاولات فاشلة كثيرة" in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+def test_a_command_resets_a_second_factor_when_no_superuser_can_sign_in(device):
+    from django.core.management import CommandError, call_command
+
+    services.recovery_codes_generate(user=device.user)
+    admin = factories.make_user(username="root", is_staff=True, is_superuser=True)
+    out = StringIO()
+    call_command("two_factor_reset", "omar", by="root", dry_run=True, stdout=out)
+    assert "Would remove 1 authenticator app(s) and 10 recovery code(s)" in out.getvalue()
+    assert TOTPDevice.objects.filter(user=device.user).exists()
+
+    call_command("two_factor_reset", "omar", by="root", stdout=StringIO())
+    assert not TOTPDevice.objects.filter(user=device.user).exists()
+    assert not StaticDevice.objects.filter(user=device.user).exists()
+    assert LogEntry.objects.get(object_id=str(device.user.pk)).user == admin
+
+    with pytest.raises(CommandError):
+        call_command("two_factor_reset", "omar", by="omar", stdout=StringIO())
