@@ -1,14 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from levant24.admin_site import yes_no_icon
 
+from . import services
 from .models import Role, User
 from .roles import role_label
 
@@ -89,7 +93,8 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(SiteAdminOnly, DjangoUserAdmin):
     change_password_form = PasswordChangeForm
-    list_display = ("username", "display_name", "email", "staff", "roles", "active")
+    list_display = ("username", "display_name", "email", "staff", "roles", "two_factor", "active")
+    actions = ["reset_second_factor"]
     list_filter = ("is_staff", "is_superuser", "is_active", RoleFilter)
     search_fields = ("username", "display_name", "first_name", "last_name", "email")
     # Roles are given by group; raw permissions (stored in English) stay out of the form.
@@ -106,7 +111,13 @@ class UserAdmin(SiteAdminOnly, DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(has_authenticator=Exists(authenticator))
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
@@ -124,12 +135,38 @@ class UserAdmin(SiteAdminOnly, DjangoUserAdmin):
     def staff(self, obj):
         return yes_no_icon(obj.is_staff)
 
+    @admin.display(description=_("two-factor sign-in"), ordering="has_authenticator")
+    def two_factor(self, obj):
+        return yes_no_icon(obj.has_authenticator)
+
+    @admin.action(description=_("Reset two-factor sign-in of the selected users"))
+    def reset_second_factor(self, request, queryset):
+        """For a lost phone: the user sets up a new authenticator at their next sign-in. Each
+        reset is written to the user's history."""
+        for user in queryset:
+            services.second_factor_reset(user=user, actor=request.user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in was reset for %(count)d user.",
+                "Two-factor sign-in was reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
     @admin.display(description=_("active"), ordering="is_active")
     def active(self, obj):
         return yes_no_icon(obj.is_active)
 
 
 admin.site.unregister(Group)
+# django-otp's own admin pages show secret keys and recovery codes to any superuser; the
+# newsroom manages second factors through the user's own pages and the reset action above.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 NEWSROOM_APPS = ["accounts", "articles", "comments", "taggit"]

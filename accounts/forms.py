@@ -1,5 +1,6 @@
 from axes.helpers import get_client_ip_address
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
@@ -52,6 +53,11 @@ class SignInForm(AuthenticationForm):
             raise
         services.signin_success_record(login=login, ip_address=ip_address)
         return cleaned
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """Step one of the admin sign-in: the site's sign-in rules (email or username, growing
+    waits after failures) and Django's admin rule that only active staff get in."""
 
 
 class SignUpForm(SetPasswordMixin, forms.Form):
@@ -120,3 +126,38 @@ class ResetRequestForm(PasswordResetForm):
         for user in super().get_users(email):
             if services.password_reset_mail_allowed(user=user):
                 yield user
+
+
+def _code_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "dir": "ltr",
+            }
+        ),
+    )
+
+
+class SecondFactorForm(forms.Form):
+    """The second step of the admin sign-in: a code from the authenticator app, or one of the
+    recovery codes."""
+
+    code = _code_field(_("Code"))
+
+
+class AuthenticatorForm(forms.Form):
+    """Adding an authenticator app: its name, and a code it shows to prove it works."""
+
+    code = _code_field(_("Code shown by the app"))
+    name = forms.CharField(
+        label=_("Name of this authenticator"),
+        max_length=64,
+        required=False,
+        help_text=_("Optional, for example: my phone. It helps you tell your devices apart."),
+    )

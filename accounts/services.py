@@ -5,16 +5,22 @@ import time
 from hashlib import sha256
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import two_factor
 from .backends import canonical_login
 
 User = get_user_model()
@@ -202,3 +208,91 @@ def signin_failure_record(*, login: str, ip_address: str | None) -> None:
 def signin_success_record(*, login: str, ip_address: str | None) -> None:
     """A correct password clears the account's pace (the address keeps its count)."""
     cache.delete_many(_pace_keys(login=canonical_login(login), ip_address=None))
+
+
+# --- two-factor sign-in -------------------------------------------------------------------
+# django-otp keeps the devices; accounts.two_factor holds the rules that read them.
+
+
+def totp_device_start(*, user: User):
+    """The unconfirmed authenticator the user is adding: the same one (and the same secret)
+    until they confirm it with a code, so reloading the page does not change the QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="", confirmed=False)
+    return device
+
+
+def recovery_codes_generate(*, user: User) -> list[str]:
+    """Ten new single-use recovery codes; any older ones stop working."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(
+            user=user, name=two_factor.RECOVERY_DEVICE_NAME, confirmed=True
+        )
+        codes = [StaticToken.random_token() for _ in range(two_factor.RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def totp_device_confirm(*, device, token: str, name: str = "") -> list[str] | None:
+    """Confirm a new authenticator with a code it shows. Returns the new recovery codes when
+    this is the user's first authenticator, [] when they already had codes, None when the
+    code is wrong."""
+    with transaction.atomic():
+        if not device.verify_token(two_factor.normalize_code(token)):
+            return None
+        first = not two_factor.authenticators(device.user).exists()
+        device.confirmed = True
+        device.name = name.strip()[:64]
+        device.save(update_fields=["confirmed", "name"])
+        if first or two_factor.recovery_device(device.user) is None:
+            return recovery_codes_generate(user=device.user)
+    return []
+
+
+def second_factor_verify(*, user: User, token: str):
+    """The device that accepts this code (a six-digit code from an authenticator, or a
+    recovery code, which is then used up), or None. A code is accepted once only: django-otp
+    remembers the last time step each authenticator accepted."""
+    token = two_factor.normalize_code(token)
+    if not token:
+        return None
+    # Authenticators show six digits; recovery codes are eight letters and digits.
+    model = TOTPDevice if len(token) == 6 and token.isdigit() else StaticDevice
+    with transaction.atomic():
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(token):
+                return device
+    return None
+
+
+def second_factor_device_revoke(*, user: User, device_id: int) -> bool:
+    """Remove one of the user's own authenticators. Without any left, the recovery codes go
+    too (they are a spare for an authenticator, not a factor of their own)."""
+    with transaction.atomic():
+        deleted, _ = TOTPDevice.objects.filter(user=user, pk=device_id).delete()
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            StaticDevice.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def second_factor_reset(*, user: User, actor: User) -> None:
+    """A site admin removes every second factor of a staff member (a lost phone), recorded
+    in the account's history. Sessions verified with a removed device stop being verified."""
+    if not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        with translation.override(settings.LANGUAGE_CODE):
+            message = str(
+                gettext("Two-factor sign-in reset: authenticators and recovery codes removed.")
+            )
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[user],
+            action_flag=CHANGE,
+            change_message=message,
+            single_object=True,
+        )

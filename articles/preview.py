@@ -12,8 +12,11 @@ from .models import Article
 @never_cache
 def article_preview(request, pk: int):
     """Staff who may see the article get the real page; everyone else gets 404."""
+    from accounts.two_factor import second_factor_satisfied
+
     user = request.user
-    if not (user.is_active and user.is_staff):
+    # Drafts are for staff who passed the admin's sign-in, second factor included.
+    if not (user.is_active and user.is_staff and second_factor_satisfied(user)):
         raise Http404
     article = get_object_or_404(Article.objects.select_related("section", "author"), pk=pk)
     if not (services.user_can_publish(user) or services.user_can_edit(user, article)):

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    # Two-factor sign-in for staff: authenticator apps and recovery codes (accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_prose_editor",
     "accounts",
     "articles",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): this session was confirmed with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -186,6 +192,25 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 SIGNIN_SLOWDOWN_SECONDS = env.float("SIGNIN_SLOWDOWN_SECONDS", default=1.0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # reset links work for two hours, once
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # confirmation links work for three days
+
+# Two-factor sign-in (accounts/two_factor.py). Staff in these roles must sign in to the
+# admin with a code from an authenticator app: any of "superuser", "editor", "journalist",
+# "moderator", or "staff" for every staff account. Empty: nobody is required (anyone may still
+# enrol). Production settings require it of superusers and editors unless this is set.
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[])
+
+
+def OTP_TOTP_ISSUER(device):  # noqa: N802 - django-otp reads a setting, here a callable
+    """The authenticator app lists the account under the site's name."""
+    from levant24.admin_site import totp_issuer
+
+    return totp_issuer(device)
+
+
+# Wrong codes are slowed down and locked out by the sign-in rules above (accounts.views),
+# not by a second, per-device rule of django-otp.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Comments: seconds between two comments from one IP address (0 turns the rule off).
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)

@@ -46,3 +46,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # backends.cache" (with CACHE_URL=redis://...) keeps them in Redis when several app
 # servers share the load.
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="levant24.sessions")
+
+# Staff accounts are a target: superusers and editors sign in to the admin with a second
+# factor unless TWO_FACTOR_REQUIRED_ROLES says otherwise (see base.py).
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["superuser", "editor"])

@@ -4,6 +4,7 @@ import io
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -133,6 +134,21 @@ class Command(BaseCommand):
         self.stdout.write("Development accounts (username / password):")
         for username in (ADMIN_USERNAME, *ROLE_USERNAMES):
             self.stdout.write(f"  {username} / {dev_password(username)}")
+        self.two_factor_notice()
+
+    def two_factor_notice(self):
+        roles = settings.TWO_FACTOR_REQUIRED_ROLES
+        if roles:
+            self.stdout.write(
+                f"Two-factor sign-in is required for: {', '.join(roles)}. "
+                "Those accounts set up an authenticator app at their first admin sign-in."
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in is optional here (production requires it of superusers "
+                "and editors). To require it locally too, run for example:\n"
+                "  TWO_FACTOR_REQUIRED_ROLES=superuser,editor make run"
+            )
 
     def site_settings(self):
         obj = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
