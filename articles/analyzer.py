@@ -75,6 +75,7 @@ _FOLD = str.maketrans(
         **{chr(0x06F0 + i): str(i) for i in range(10)},
     }
 )
+_YA_HAMZA = re.compile("[يى]ء")
 # Alef maqsura is folded after the stop-word check (على must stay a stop word, علي not).
 _MAQSURA = str.maketrans({"ى": "ي"})
 
@@ -106,7 +107,8 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = strip_invisible(text)
     text = _MARKS.sub("", text).replace(_TATWEEL, "")
-    return text.translate(_FOLD).casefold()
+    # A hamza typed after a ya or a dotless ya (لاجيء، لاجىء) is the hamza on a ya seat.
+    return _YA_HAMZA.sub("ء", text.translate(_FOLD)).casefold()
 
 
 def normalize(text: str) -> str:
@@ -211,6 +213,15 @@ def _singulars(word: str) -> set[str]:
 
 
 def _stems_without_prefix(word: str) -> set[str]:
+    stems = _stems_without_tanween(word)
+    if word.endswith("ا") and len(word) >= 4 and not _kept(word) and word not in plural_lexicon():
+        # The indefinite accusative is written with a final alef (وفدا، رقما، أشهرا):
+        # the word without it is a second reading.
+        stems |= _stems_without_tanween(word[:-1])
+    return stems
+
+
+def _stems_without_tanween(word: str) -> set[str]:
     if word in plural_lexicon() or _kept(word):
         return _singulars(word)
     for suffix in _PRONOUN_SUFFIXES:
@@ -229,7 +240,8 @@ def _prefix_forms(word: str) -> list[str]:
     if _kept(word):
         return [word]
     for prefix in _ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM - 1:
+        # The article may leave two letters (الحي → حي); the clitics alone may not.
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             rest = word[len(prefix) :]
             if prefix.endswith("لل"):
                 # ل + ال before a word that itself starts with ل drops a lam: للجنة is
@@ -237,9 +249,8 @@ def _prefix_forms(word: str) -> list[str]:
                 with_lam = "ل" + rest
                 if _kept(with_lam):
                     return [with_lam]
-                return [rest, with_lam] if len(rest) >= _MIN_STEM else [with_lam]
-            if len(rest) >= _MIN_STEM:
-                return [rest]
+                return [rest, with_lam]
+            return [rest]
     forms = [word]
     current = word
     for letters in (_CONJUNCTIONS, _PREPOSITIONS):

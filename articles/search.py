@@ -324,7 +324,8 @@ def ranked_article_ids(queryset, query: ParsedQuery, *, fuzzy: bool = True) -> l
             .values_list("pk", "rank", "published_at")
         )
         if not rows:
-            return _similar_ids(queryset, query) if fuzzy else []
+            # A phrase asks for exact words: no near misses.
+            return _similar_ids(queryset, query) if fuzzy and not query.has_phrase else []
         scored = [(pk, _with_recency(r, at, now), at) for pk, r, at in rows]
     else:
         matches = queryset
