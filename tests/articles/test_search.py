@@ -70,8 +70,9 @@ def test_stemmer_joins_country_and_adjective_forms_but_keeps_short_words():
     assert stems("سوريا") == stems("السورية") == {"سوري"}
     # A leading ب of the word itself is kept: بوتين is indexed as itself.
     assert stems("بوتين") == {"بوتين"}
-    # Never shorter than three letters.
-    assert stems("الله") == {"الله"}
+    # A clitic alone never leaves fewer than three letters; the article may leave two.
+    assert stems("ولد") == {"ولد"}
+    assert stems("الحي") == stems("أحياء") == {"حي"}
 
 
 def test_search_document_has_one_line_per_weighted_field_and_drops_markup():
