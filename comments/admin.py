@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from levant24.admin_site import yes_no_icon
+from levant24.admin_site import FoldedSearchMixin, yes_no_icon
 
 from . import services
 from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
@@ -94,7 +94,7 @@ MODERATION_BUTTONS = (
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "comment_in_context",
         "author_display",
@@ -306,7 +306,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BannedWord)
-class BannedWordAdmin(admin.ModelAdmin):
+class BannedWordAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["word", "action", "created_at"]
     list_filter = ["action"]
     search_fields = ["word"]

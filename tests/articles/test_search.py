@@ -417,3 +417,63 @@ def test_rebuild_search_index_fills_missing_tsvectors_on_postgres(client):
     assert not Article.objects.filter(search_vector__isnull=True).exists()
     # Found by full-text search (the word is in the lead only, out of the trigram title index).
     assert found_titles(client, "مفاجئة") == ["زيارة إلى إدلب"]
+
+
+# --- issue 16: phrases, stop words, tags, sections, admin --------------------------
+
+
+@pytest.mark.django_db
+def test_quoted_phrase_needs_the_words_side_by_side_and_in_order(client):
+    make_article(title="وزير الكهرباء يزور حلب")
+    make_article(title="الكهرباء تعود ووزير النقل في حلب")
+    assert found_titles(client, '"وزير الكهرباء"') == ["وزير الكهرباء يزور حلب"]
+    assert found_titles(client, "«الكهرباء وزير»") == []
+    assert len(found_titles(client, "وزير الكهرباء")) == 2
+
+
+@pytest.mark.django_db
+def test_a_query_of_only_stop_words_finds_nothing_and_says_why(client):
+    make_article(title="في حلب من جديد")
+    response = client.get(SEARCH, {"q": "في من"})
+    assert response.context["results"] == []
+    assert response.context["query_error"] == QUERY_ERRORS["stop_words"]
+    assert "«في»" in response.content.decode()
+    # Stop words next to a real word are ignored, not required.
+    assert found_titles(client, "في حلب") == ["في حلب من جديد"]
+
+
+@pytest.mark.django_db
+def test_tags_and_section_names_are_searchable_and_follow_renames(client):
+    section = make_section(name="اقتصاد")
+    article = make_article(title="خبر قصير", section=section, tags=["الليرة"])
+    assert found_titles(client, "الليرة") == ["خبر قصير"]
+    assert found_titles(client, "اقتصاد") == ["خبر قصير"]
+    article.tags.set(["الذهب"])
+    assert found_titles(client, "الليرة") == []
+    assert found_titles(client, "ذهب") == ["خبر قصير"]
+    section.name = "أسواق"
+    section.save()
+    assert found_titles(client, "اقتصاد") == []
+    assert found_titles(client, "أسواق") == ["خبر قصير"]
+
+
+@pytest.mark.django_db
+def test_ranking_prefers_the_newer_of_two_equal_matches(client):
+    now = timezone.now()
+    make_article(title="حلب قديما", published_at=now - timedelta(days=300))
+    make_article(title="حلب حديثا", published_at=now - timedelta(days=1))
+    assert found_titles(client, "حلب") == ["حلب حديثا", "حلب قديما"]
+
+
+@pytest.mark.django_db
+def test_admin_search_folds_spelling_like_the_site_search(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    make_article(title="أحمد يكتب عن مسؤولية الإعلام")
+    make_article(title="خبر آخر")
+    url = reverse("admin:articles_article_changelist")
+    for typed in ("احمد", "أحمد", "مسئولية"):
+        page = client.get(url, {"q": typed, "status": "all"}).content.decode()
+        assert "أحمد يكتب" in page, typed
+        assert "خبر آخر" not in page
