@@ -262,6 +262,16 @@ def _prefix_forms(word: str) -> list[str]:
     return forms
 
 
+def readings(folded_word: str) -> list[tuple[str, frozenset[str]]]:
+    """Each way to read a folded word: (the word without some clitics, its stems). The
+    word filter needs them apart to tell an innocent word (بكس) from a banned one inside
+    it (كس)."""
+    if not folded_word or is_stop_word(folded_word):
+        return []
+    word = folded_word.translate(_MAQSURA)
+    return [(form, frozenset(_stems_without_prefix(form))) for form in _prefix_forms(word)]
+
+
 @functools.lru_cache(maxsize=50_000)
 def word_terms(folded_word: str) -> frozenset[str]:
     """The index terms of one folded word (alef maqsura not yet folded); empty for a
