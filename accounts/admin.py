@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from levant24.admin_site import FoldedSearchMixin, yes_no_icon
+from levant24.admin_site import NewsroomAdminMixin, yes_no_icon
 
 from .models import Role, User
 from .roles import role_label
@@ -87,7 +87,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(FoldedSearchMixin, SiteAdminOnly, DjangoUserAdmin):
+class UserAdmin(NewsroomAdminMixin, SiteAdminOnly, DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     list_display = ("username", "display_name", "email", "staff", "roles", "active")
     list_filter = ("is_staff", "is_superuser", "is_active", RoleFilter)
@@ -141,7 +141,7 @@ class PermissionChoiceField(forms.ModelMultipleChoiceField):
 
 
 @admin.register(Group)
-class GroupAdmin(FoldedSearchMixin, SiteAdminOnly, admin.ModelAdmin):
+class GroupAdmin(NewsroomAdminMixin, SiteAdminOnly, admin.ModelAdmin):
     """The roles, each under its Arabic name (``Role``) and with its rights in Arabic.
 
     The three newsroom roles get their rights back from ``accounts.roles`` after every

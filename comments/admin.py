@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from levant24.admin_site import FoldedSearchMixin, yes_no_icon
+from levant24.admin_site import NewsroomAdminMixin, yes_no_icon
 
 from . import services
 from .models import (
@@ -104,7 +104,7 @@ MODERATION_BUTTONS = (
 
 
 @admin.register(Comment)
-class CommentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = [
         "comment_in_context",
         "author_display",
@@ -324,7 +324,7 @@ class SentenceForm(forms.Form):
 
 
 @admin.register(BannedWord)
-class BannedWordAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class BannedWordAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = ["word", "action", "created_at"]
     list_filter = ["action"]
     search_fields = ["word"]
@@ -364,14 +364,14 @@ class BannedWordAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(InnocentWord)
-class InnocentWordAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class InnocentWordAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = ["word", "note", "created_at"]
     search_fields = ["word", "note"]
     fields = ["word", "note"]
 
 
 @admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
+class ModerationSettingsAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (
             _("Approval"),

@@ -108,3 +108,35 @@ class FoldedSearchMixin:
                 any_field |= Q(**{f"{alias}__contains": word})
             queryset = queryset.filter(any_field)
         return queryset, any("__" in field for field in fields)
+
+
+class ArabicHistoryMixin:
+    """Field names in the History page in Arabic.
+
+    Django stores a change message with each field's form label taken with translations
+    off ("Title") and translates it when the History page is shown; our catalogue
+    translates the models' verbose names ("title"), not the capitalised labels. The message
+    stores the verbose name instead, so History says "تم تغيير العنوان و النص"."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        from django.utils import translation
+
+        message = super().construct_change_message(request, form, formsets, add)
+        model_fields = {
+            f.name: f for f in self.model._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+        with translation.override(None):
+            names = [
+                str(model_fields[name].verbose_name)
+                if name in model_fields
+                else str(form.fields[name].label or name)
+                for name in form.changed_data
+            ]
+        for entry in message:
+            if "changed" in entry and "name" not in entry["changed"]:
+                entry["changed"]["fields"] = names
+        return message
+
+
+class NewsroomAdminMixin(ArabicHistoryMixin, FoldedSearchMixin):
+    """What every ModelAdmin of the newsroom shares."""

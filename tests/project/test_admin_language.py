@@ -245,3 +245,21 @@ def test_a_refused_admin_page_is_arabic(client, db):
     assert "403 Forbidden" not in html
     assert "ليس لديك صلاحية" in html
     assert english_words(html, set()) == []
+
+
+def test_history_names_the_changed_fields_in_arabic(client, db):
+    from django.contrib.admin.models import LogEntry
+
+    client.force_login(factories.make_user(username="boss", is_staff=True, is_superuser=True))
+    section = factories.make_section(name="سوريا", slug="syria")
+    url = reverse("admin:articles_section_change", args=[section.pk])
+    response = client.post(
+        url, {"name": "سورية", "slug": "syria-2", "order": 0, "description": "وصف"}
+    )
+    assert response.status_code == 302
+    message = LogEntry.objects.get().get_change_message()
+    assert re.findall(r"[A-Za-z]{3,}", message) == []
+    history = client.get(reverse("admin:articles_section_history", args=[section.pk]))
+    page = history.content.decode()
+    assert message in page
+    assert english_words(page, {"boss"}) == []
