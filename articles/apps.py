@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import cache, search
+        from . import cache, months, search
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -22,3 +22,4 @@ class ArticlesConfig(AppConfig):
 
         cache.connect_signals()
         search.connect_signals()
+        months.install()

@@ -331,6 +331,12 @@ KIND_PROXIES = {
 }
 
 
+class MonthNames(models.TextChoices):
+    LEVANTINE = "levantine", _("Levantine (كانون الثاني، شباط…)")
+    EGYPTIAN = "egyptian", _("Egyptian (يناير، فبراير…)")
+    BOTH = "both", _("Both (كانون الثاني/يناير)")
+
+
 class SiteSettings(models.Model):
     """Site identity that the site admin edits: name, about text, social links."""
 
@@ -343,6 +349,16 @@ class SiteSettings(models.Model):
     youtube_url = models.URLField(_("YouTube"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     whatsapp_url = models.URLField(_("WhatsApp channel"), blank=True)
+    month_names = models.CharField(
+        _("month names"),
+        max_length=10,
+        choices=MonthNames.choices,
+        default=MonthNames.LEVANTINE,
+        help_text=_(
+            "How dates with a month name are written on the site and in the admin's date "
+            "lists and calendar."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")

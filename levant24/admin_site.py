@@ -3,8 +3,10 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 
 DEFAULT_SITE_NAME = "ليفانت 24"
 
@@ -54,6 +56,21 @@ class NewsroomAdminSite(admin.AdminSite):
                 )
             )
         return app_list
+
+    def i18n_javascript(self, request, extra_context=None):
+        """The admin's JavaScript catalogue, with the month names of the site setting (the
+        calendar widget takes them from here)."""
+        return MonthNamesCatalog.as_view(packages=["django.contrib.admin"])(request)
+
+
+class MonthNamesCatalog(JavaScriptCatalog):
+    def get_catalog(self):
+        from articles.months import javascript_names
+
+        catalog = super().get_catalog()
+        if (translation.get_language() or "").startswith("ar"):
+            catalog.update(javascript_names())
+        return catalog
 
 
 class NewsroomAdminConfig(AdminConfig):
