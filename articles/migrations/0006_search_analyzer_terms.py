@@ -48,16 +48,33 @@ def _postgres_only(sql_forwards, sql_backwards):
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
+def _tag_names(apps, db) -> dict[int, list[str]]:
+    """Article id -> tag names, read through taggit's tables (historical models have no
+    tag manager to ask)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    TaggedItem = apps.get_model("taggit", "TaggedItem")
+    content_type = (
+        ContentType.objects.using(db).filter(app_label="articles", model="article").first()
+    )
+    names: dict[int, list[str]] = {}
+    if content_type is None:
+        return names
+    rows = TaggedItem.objects.using(db).filter(content_type=content_type)
+    for object_id, name in rows.values_list("object_id", "tag__name"):
+        names.setdefault(object_id, []).append(name)
+    return names
+
+
 def rebuild_documents(apps, schema_editor):
     from articles.search import build_search_document
 
     Article = apps.get_model("articles", "Article")
     db = schema_editor.connection.alias
     postgres = schema_editor.connection.vendor == "postgresql"
+    tags = _tag_names(apps, db)
     articles = (
         Article.objects.using(db)
         .select_related("section")
-        .prefetch_related("tags")
         .only("id", "title", "lead", "body", "section__name")
         .order_by("pk")
     )
@@ -72,7 +89,7 @@ def rebuild_documents(apps, schema_editor):
             title=article.title,
             lead=article.lead,
             body_html=article.body,
-            tags=sorted(tag.name for tag in article.tags.all()),
+            tags=sorted(tags.get(article.pk, [])),
             section=article.section.name,
         )
         batch.append(article)
@@ -81,13 +98,16 @@ def rebuild_documents(apps, schema_editor):
     if batch:
         write()
     if postgres:
-        schema_editor.execute("UPDATE articles_article SET search_vector = search_tsvector(search_document)")
+        schema_editor.execute(
+            "UPDATE articles_article SET search_vector = search_tsvector(search_document)"
+        )
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0005_article_section_and_lead_indexes"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
