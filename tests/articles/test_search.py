@@ -477,3 +477,21 @@ def test_admin_search_folds_spelling_like_the_site_search(client):
         page = client.get(url, {"q": typed, "status": "all"}).content.decode()
         assert "أحمد يكتب" in page, typed
         assert "خبر آخر" not in page
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_postgres_trigram_fallback_covers_the_lead(client):
+    make_article(title="خبر من موسكو", lead="بوتين يستقبل وفدا")
+    make_article(title="خبر آخر تماما")
+    assert found_titles(client, "بوتن") == ["خبر من موسكو"]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_postgres_vector_has_no_second_stemmer(client):
+    """The analyzer's terms reach the index unchanged: سور (a wall) does not meet سوريا."""
+    make_article(title="سور المدينة القديمة")
+    make_article(title="أخبار سوريا")
+    assert found_titles(client, "سور") == ["سور المدينة القديمة"]
+    assert found_titles(client, "سوريا") == ["أخبار سوريا"]
