@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from levant24.admin_site import yes_no_icon
+from levant24.admin_site import NewsroomAdminMixin, yes_no_icon
 
 from . import services
 from .models import Role, User
@@ -91,7 +91,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(SiteAdminOnly, DjangoUserAdmin):
+class UserAdmin(NewsroomAdminMixin, SiteAdminOnly, DjangoUserAdmin):
     change_password_form = PasswordChangeForm
     list_display = ("username", "display_name", "email", "staff", "roles", "two_factor", "active")
     actions = ["reset_second_factor"]
@@ -178,7 +178,7 @@ class PermissionChoiceField(forms.ModelMultipleChoiceField):
 
 
 @admin.register(Group)
-class GroupAdmin(SiteAdminOnly, admin.ModelAdmin):
+class GroupAdmin(NewsroomAdminMixin, SiteAdminOnly, admin.ModelAdmin):
     """The roles, each under its Arabic name (``Role``) and with its rights in Arabic.
 
     The three newsroom roles get their rights back from ``accounts.roles`` after every

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from taggit.forms import TagField, TagWidget
 from taggit.models import Tag
 
+from levant24.admin_site import NewsroomAdminMixin
+
 from . import body_images, revisions, services
 from .models import KIND_PROXIES, Article, Kind, Section, SiteSettings, Status
 
@@ -186,7 +188,7 @@ def status_label(article: Article) -> tuple[str, str]:
     return "draft", _("Draft")
 
 
-class BaseArticleAdmin(admin.ModelAdmin):
+class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """What every article list shares; subclasses fix ``kind`` (None = all kinds)."""
 
     kind: str | None = None
@@ -557,7 +559,7 @@ for _kind, _proxy in KIND_PROXIES.items():
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name",)
@@ -565,7 +567,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """The site's identity: for site admins only."""
 
     def has_module_permission(self, request):
@@ -589,7 +591,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "article_count")
     ordering = ("name",)
     search_fields = ("name",)

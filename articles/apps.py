@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import edge
+        from . import edge, months, search
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -21,3 +21,5 @@ class ArticlesConfig(AppConfig):
                 reversion.register(model, exclude=("search_document", "search_vector"))
 
         edge.connect_signals()
+        search.connect_signals()
+        months.install()

@@ -14,7 +14,7 @@ from taggit.managers import TaggableManager
 
 from .fields import SanitizedHTMLField
 from .images import validate_image_upload
-from .search import build_search_document, search_vector_expression, uses_postgres
+from .search import article_search_document, search_vector_expression, uses_postgres
 
 
 def arabic_slugify(text: str) -> str:
@@ -198,8 +198,8 @@ class Article(models.Model):
         help_text=_("A YouTube or Vimeo link."),
     )
 
-    # Search: normalized, stemmed words of title, lead and body (one line each),
-    # computed on every save; on PostgreSQL also as a weighted tsvector.
+    # Search: the analyzer's terms of title, lead, body and tag/section names (one line
+    # each), computed on every save; on PostgreSQL also as a weighted tsvector.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
@@ -232,15 +232,13 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             update_fields = set(update_fields)
-            if update_fields & {"title", "lead", "body"}:
+            if update_fields & {"title", "lead", "body", "section"}:
                 update_fields.add("search_document")
             kwargs["update_fields"] = update_fields
         # Stemming the body is the costly part of a save: skip it when the text is not written
         # (publishing, featuring and the like save a few other columns only).
         if update_fields is None or "search_document" in update_fields:
-            self.search_document = build_search_document(
-                title=self.title, lead=self.lead, body_html=self.body
-            )
+            self.search_document = article_search_document(self)
         super().save(*args, **kwargs)
         if uses_postgres(kwargs.get("using") or self._state.db) and (
             update_fields is None or "search_document" in update_fields
@@ -333,6 +331,12 @@ KIND_PROXIES = {
 }
 
 
+class MonthNames(models.TextChoices):
+    LEVANTINE = "levantine", _("Levantine (كانون الثاني، شباط…)")
+    EGYPTIAN = "egyptian", _("Egyptian (يناير، فبراير…)")
+    BOTH = "both", _("Both (كانون الثاني/يناير)")
+
+
 class SiteSettings(models.Model):
     """Site identity that the site admin edits: name, about text, social links."""
 
@@ -345,6 +349,16 @@ class SiteSettings(models.Model):
     youtube_url = models.URLField(_("YouTube"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     whatsapp_url = models.URLField(_("WhatsApp channel"), blank=True)
+    month_names = models.CharField(
+        _("month names"),
+        max_length=10,
+        choices=MonthNames.choices,
+        default=MonthNames.LEVANTINE,
+        help_text=_(
+            "How dates with a month name are written on the site and in the admin's date "
+            "lists and calendar."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")

@@ -17,6 +17,10 @@ QUERY_ERRORS = {
     "empty": _("Type a word or two to search the articles."),
     "too_long": _("That search is too long. Please use at most 200 characters."),
     "no_words": _("Your search has no words in it. Please type a word or two."),
+    "stop_words": _(
+        "Words such as «في» and «من» are too common to search for. Please add a word that "
+        "names what you are looking for."
+    ),
 }
 
 

@@ -37,7 +37,7 @@ from articles.models import Article, Kind, Section, SiteSettings, Status  # noqa
 from articles.sanitize import clean_html  # noqa: E402
 from articles.search import (  # noqa: E402
     _field_line,
-    build_search_document,
+    article_search_document,
     plain_text,
     search_vector_expression,
     uses_postgres,
@@ -68,9 +68,9 @@ def body(rng: random.Random) -> str:
 POOL = 400
 
 
-def search_document(title_line: str, lead_line: str, body_line: str) -> str:
+def search_document(title_line: str, lead_line: str, body_line: str, section_line: str) -> str:
     """Exactly what ``build_search_document`` gives, from precomputed field lines."""
-    return "\n".join(f" {line} " for line in (title_line, lead_line, body_line))
+    return "\n".join((title_line, lead_line, body_line, section_line))
 
 
 def seed(*, articles: int, comments: int, hot_comments: int, search_articles: int = 0) -> dict:
@@ -106,6 +106,7 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
             reader.set_password("bench-reader-pass-2024")
             reader.save()
 
+        section_lines = [_field_line(section.name) for section in sections]
         kinds = list(Kind)
         batch = []
         for i in range(total_articles):
@@ -123,7 +124,10 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
                     status=Status.PUBLISHED if i % 20 else Status.DRAFT,
                     published_at=now - timedelta(minutes=10 * (i + 1)),
                     search_document=search_document(
-                        _field_line(title), lead_lines[le], body_lines[b]
+                        _field_line(title),
+                        lead_lines[le],
+                        body_lines[b],
+                        section_lines[i % len(sections)],
                     ),
                 )
             )
@@ -188,9 +192,7 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
     # Bulk inserts skip save(): the search documents were computed above; the tsvectors are
     # computed by PostgreSQL in one UPDATE. A sample is checked against the real function.
     for article in Article.objects.order_by("?")[:20]:
-        expected = build_search_document(
-            title=article.title, lead=article.lead, body_html=article.body
-        )
+        expected = article_search_document(article)
         if article.search_document != expected:
             sys.exit(f"seed: search document of article {article.pk} differs from the app's")
     if uses_postgres():

@@ -1,19 +1,29 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import truncatechars
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from levant24.admin_site import yes_no_icon
+from levant24.admin_site import NewsroomAdminMixin, yes_no_icon
 
 from . import services
-from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
+from .models import (
+    BannedWord,
+    Comment,
+    CommentEdit,
+    CommentReport,
+    InnocentWord,
+    ModerationSettings,
+    Status,
+)
 
 REPORTED = "reported"
 ALL = "all"
@@ -94,7 +104,7 @@ MODERATION_BUTTONS = (
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = [
         "comment_in_context",
         "author_display",
@@ -305,16 +315,63 @@ class CommentAdmin(admin.ModelAdmin):
             )
 
 
+class SentenceForm(forms.Form):
+    text = forms.CharField(
+        label=_("Sentence"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+    )
+
+
 @admin.register(BannedWord)
-class BannedWordAdmin(admin.ModelAdmin):
+class BannedWordAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = ["word", "action", "created_at"]
     list_filter = ["action"]
     search_fields = ["word"]
     fields = ["word", "action"]
+    change_list_template = "admin/comments/bannedword/change_list.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "test/",
+                self.admin_site.admin_view(self.test_view),
+                name="{}_{}_test".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def test_view(self, request):
+        """Try a sentence against the current banned and innocent words; nothing is saved."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = SentenceForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = services.banned_words_check(form.cleaned_data["text"])
+            result["status_label"] = Status(result["status"]).label if result["status"] else ""
+            actions = dict(BannedWord.Action.choices)
+            result["matched"] = [(word, actions[action]) for word, action in result["matched"]]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Test a sentence against the word filter"),
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/comments/bannedword/test_sentence.html", context)
+
+
+@admin.register(InnocentWord)
+class InnocentWordAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+    list_display = ["word", "note", "created_at"]
+    search_fields = ["word", "note"]
+    fields = ["word", "note"]
 
 
 @admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
+class ModerationSettingsAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     fieldsets = [
         (
             _("Approval"),

@@ -218,8 +218,9 @@ class BannedWord(models.Model):
         max_length=100,
         unique=True,
         help_text=_(
-            "Matched as a whole word, ignoring diacritics, tatweel, hamza forms and "
-            "prefixes such as و ف ب ل ال."
+            "Matched as a whole word in any spelling and form: diacritics, tatweel, hamza "
+            "forms, invisible characters, look-alike letters, repeated or spaced-out letters, "
+            "prefixes such as و ف ب ل ال, endings and plurals."
         ),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action, default=Action.HOLD)
@@ -229,6 +230,30 @@ class BannedWord(models.Model):
         ordering = ["word"]
         verbose_name = _("banned word")
         verbose_name_plural = _("banned words")
+
+    def __str__(self):
+        return self.word
+
+
+class InnocentWord(models.Model):
+    """A harmless word that the word filter would otherwise read as a banned one."""
+
+    word = models.CharField(
+        _("word"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "A harmless word that contains a banned word, such as بكس (a pickup truck) "
+            "when كس is banned. The word filter never catches it, in any of its forms."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("innocent word")
+        verbose_name_plural = _("innocent words")
 
     def __str__(self):
         return self.word

@@ -18,7 +18,15 @@ from accounts import roles
 
 from . import forms
 from . import text as plain
-from .models import BannedWord, Comment, CommentEdit, CommentReport, ModerationSettings, Status
+from .models import (
+    BannedWord,
+    Comment,
+    CommentEdit,
+    CommentReport,
+    InnocentWord,
+    ModerationSettings,
+    Status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,9 +155,33 @@ def banned_words() -> dict[str, str]:
     return words
 
 
+def innocent_words() -> list[str]:
+    """The words the filter must never catch (a short list, read when a comment arrives)."""
+    return list(InnocentWord.objects.values_list("word", flat=True))
+
+
+def banned_words_check(text: str) -> dict:
+    """What the word filter does with ``text`` under the current lists: the banned words it
+    finds, the words an innocent word spared, and the status a comment would get from them
+    (``None`` when no banned word is found). The moderators' test tool shows this."""
+    banned = banned_words()
+    result = plain.check_sentence(text, banned, innocent_words())
+    actions = {banned[word] for word in result.matched}
+    status = None
+    if BannedWord.Action.REJECT in actions:
+        status = Status.REJECTED
+    elif actions:
+        status = Status.PENDING
+    return {
+        "matched": [(word, banned[word]) for word in result.matched],
+        "spared": result.spared,
+        "status": status,
+    }
+
+
 def _initial_status(*, rules: ModerationSettings, email: str, text: str) -> str:
     banned = banned_words()
-    matched = plain.find_words(text, banned) if banned else []
+    matched = plain.find_words(text, banned, innocent_words()) if banned else []
     if matched:
         actions = {banned[word] for word in matched}
         if BannedWord.Action.REJECT in actions:

@@ -6,8 +6,10 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 
 DEFAULT_SITE_NAME = "ليفانت 24"
 
@@ -131,6 +133,21 @@ class NewsroomAdminSite(admin.AdminSite):
             )
         return app_list
 
+    def i18n_javascript(self, request, extra_context=None):
+        """The admin's JavaScript catalogue, with the month names of the site setting (the
+        calendar widget takes them from here)."""
+        return MonthNamesCatalog.as_view(packages=["django.contrib.admin"])(request)
+
+
+class MonthNamesCatalog(JavaScriptCatalog):
+    def get_catalog(self):
+        from articles.months import javascript_names
+
+        catalog = super().get_catalog()
+        if (translation.get_language() or "").startswith("ar"):
+            catalog.update(javascript_names())
+        return catalog
+
 
 class NewsroomAdminConfig(AdminConfig):
     default_site = "levant24.admin_site.NewsroomAdminSite"
@@ -141,3 +158,83 @@ def totp_issuer(device) -> str:
     from articles.selectors import site_settings
 
     return site_settings().site_name or DEFAULT_SITE_NAME
+# The letters the search analyzer folds (articles.analyzer), as SQL can fold a column.
+_SQL_FOLDS = (
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ؤ", "ء"),
+    ("ئ", "ء"),
+    ("ة", "ه"),
+    ("ى", "ي"),
+    ("\u0640", ""),
+)
+
+
+def folded_column(field: str):
+    """``field`` lower-cased with the analyzer's letter folds, in SQL (any database)."""
+    from django.db.models import F, TextField, Value
+    from django.db.models.functions import Cast, Lower, Replace
+
+    expression = Lower(Cast(F(field), output_field=TextField()))
+    for letter, replacement in _SQL_FOLDS:
+        expression = Replace(
+            expression, Value(letter), Value(replacement), output_field=TextField()
+        )
+    return expression
+
+
+class FoldedSearchMixin:
+    """The admin's search box folds Arabic spelling as the site's search does: احمد finds
+    أحمد, مسئول finds مسؤول. Every word must appear in one of ``search_fields``."""
+
+    def get_search_results(self, request, queryset, search_term):
+        from django.db.models import Q
+
+        from articles.analyzer import normalize
+
+        fields = [f.lstrip("^=@") for f in self.get_search_fields(request)]
+        words = normalize(search_term).split()
+        if not fields or not words:
+            return super().get_search_results(request, queryset, search_term)
+        aliases = {f"folded_{i}": folded_column(field) for i, field in enumerate(fields)}
+        queryset = queryset.alias(**aliases)
+        for word in words:
+            any_field = Q()
+            for alias in aliases:
+                any_field |= Q(**{f"{alias}__contains": word})
+            queryset = queryset.filter(any_field)
+        return queryset, any("__" in field for field in fields)
+
+
+class ArabicHistoryMixin:
+    """Field names in the History page in Arabic.
+
+    Django stores a change message with each field's form label taken with translations
+    off ("Title") and translates it when the History page is shown; our catalogue
+    translates the models' verbose names ("title"), not the capitalised labels. The message
+    stores the verbose name instead, so History says "تم تغيير العنوان و النص"."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        from django.utils import translation
+
+        message = super().construct_change_message(request, form, formsets, add)
+        model_fields = {
+            f.name: f for f in self.model._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+        with translation.override(None):
+            names = [
+                str(model_fields[name].verbose_name)
+                if name in model_fields
+                else str(form.fields[name].label or name)
+                for name in form.changed_data
+            ]
+        for entry in message:
+            if "changed" in entry and "name" not in entry["changed"]:
+                entry["changed"]["fields"] = names
+        return message
+
+
+class NewsroomAdminMixin(ArabicHistoryMixin, FoldedSearchMixin):
+    """What every ModelAdmin of the newsroom shares."""

@@ -5,7 +5,7 @@ them in ``locale/ar/LC_MESSAGES/django.po``, whose translations take precedence 
 Django's catalogue. The JavaScript side is ``static/admin-rtl/django-strings.js``.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_AUTH_STRINGS = [
     # The user admin's password field and the add form (new in Django 5.1).
@@ -32,4 +32,15 @@ DJANGO_AUTH_STRINGS = [
 TAGGIT_STRINGS = [
     # django-taggit's app name: its Arabic catalogue misspells it (أوْسِمه).
     gettext_noop("Taggit"),
+]
+
+# Durations (``timesince``) that Django's catalogue writes with a numeral before the dual or
+# the singular ("2 دقيقتين", "1 دقيقة"); Arabic says دقيقتان and دقيقة واحدة.
+DJANGO_DURATION_STRINGS = [
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
 ]

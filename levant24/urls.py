@@ -39,5 +39,7 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
         path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+handler400 = "articles.errors.bad_request"
+handler403 = "articles.errors.permission_denied"
 handler404 = "articles.errors.page_not_found"
 handler500 = "articles.errors.server_error"

@@ -32,13 +32,14 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
 from accounts import roles
-from articles.cache import page_cache_bump
+from articles.edge import SITE
 from articles.images import validate_image_upload
 from articles.models import Article, Kind, Section, Status, arabic_slugify
 from articles.sanitize import html_to_text
 from articles.search import build_search_document, search_vector_expression, uses_postgres
 from comments.models import Comment
 from comments.models import Status as CommentStatus
+from edge.purge import purge
 from redirects.paths import normalize_old_path
 from redirects.services import redirects_delete, redirects_set_many
 
@@ -784,6 +785,7 @@ def wordpress_import(
         if dry_run:
             transaction.set_rollback(True)
         else:
-            # Bulk writes sent no signals: every cached page is stale once, after the commit.
-            transaction.on_commit(page_cache_bump)
+            # Bulk writes sent no signals: an import is rare, so every public page (all carry
+            # the site key) is purged once, after the commit.
+            purge({SITE})
     return summary

@@ -42,23 +42,8 @@ def _postgres_only(sql_forwards, sql_backwards):
 
 
 def fill_search_documents(apps, schema_editor):
-    from articles.search import build_search_document, search_vector_expression
-
-    Article = apps.get_model("articles", "Article")
-    db = schema_editor.connection.alias
-    batch = []
-    for article in Article.objects.using(db).only("id", "title", "lead", "body").iterator():
-        article.search_document = build_search_document(
-            title=article.title, lead=article.lead, body_html=article.body
-        )
-        batch.append(article)
-        if len(batch) >= 500:
-            Article.objects.using(db).bulk_update(batch, ["search_document"])
-            batch = []
-    if batch:
-        Article.objects.using(db).bulk_update(batch, ["search_document"])
-    if schema_editor.connection.vendor == "postgresql":
-        Article.objects.using(db).update(search_vector=search_vector_expression())
+    """Superseded: migration 0006 rebuilds every document with the current analyzer (this
+    step once called code that no longer builds the same document)."""
 
 
 class Migration(migrations.Migration):

@@ -173,6 +173,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_ENGINE = "levant24.sessions"  # database sessions, created in one query
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# An Arabic page, for the admin too, instead of Django's English one.
+CSRF_FAILURE_VIEW = "articles.errors.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

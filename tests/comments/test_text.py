@@ -6,7 +6,8 @@ from comments.text import count_links, find_words, normalize_arabic, strip_bidi_
 def test_normalize_folds_diacritics_tatweel_and_letter_forms():
     assert normalize_arabic("مَــدْرَسَةٌ") == "مدرسه"
     assert normalize_arabic("أإآٱ") == "اااا"
-    assert normalize_arabic("على مؤتمر رئيس") == "علي موتمر رييس"
+    # Alef maqsura is folded later, once stop words (على) are known.
+    assert normalize_arabic("على مؤتمر رئيس") == "على مءتمر رءيس"
     assert normalize_arabic("رحمٰن") == "رحمن"
     assert normalize_arabic("Spam") == "spam"
 
@@ -38,7 +39,7 @@ def test_banned_word_matches_after_normalization_and_with_prefixes(text):
     assert find_words(text, ["كلب"]) == ["كلب"]
 
 
-@pytest.mark.parametrize("text", ["كلبة", "مكلب", "كلبي", "الكلاب"])
+@pytest.mark.parametrize("text", ["مكلب", "كلبي", "كليب", "تكلب"])
 def test_banned_word_matches_whole_words_only(text):
     assert find_words(text, ["كلب"]) == []
 

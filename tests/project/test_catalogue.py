@@ -1,6 +1,8 @@
 """The Arabic catalogue is complete and its compiled file is current."""
 
+import datetime
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,3 +71,31 @@ def test_every_interface_string_is_in_the_catalogue(tmp_path):
     known = {(e.msgctxt, e.msgid) for e in polib.pofile(str(PO)) if e.translated()}
     missing = sorted(e.msgid for e in extracted if (e.msgctxt, e.msgid) not in known)
     assert missing == [], "untranslated strings: run `make messages` and translate them"
+
+
+def test_counts_of_one_and_two_are_words_not_numerals():
+    """Arabic says دقيقة واحدة and دقيقتان, never "1 دقيقة" or "2 دقيقتين": for every plural
+    message of our catalogue (and Django's durations it overrides) the forms for one and two
+    carry no numeral."""
+    from django.utils import translation
+    from django.utils.timesince import timesince
+
+    po = polib.pofile(str(PO))
+    checked = 0
+    with translation.override("ar"):
+        for entry in po:
+            if not entry.msgid_plural:
+                continue
+            names = re.findall(r"%\((\w+)\)[sd]", entry.msgid)
+            for n in (1, 2):
+                text = translation.ngettext(entry.msgid, entry.msgid_plural, n)
+                # Every placeholder but a query is the count.
+                values = {name: "س" if name == "query" else n for name in names}
+                text = text % values if names else text
+                assert str(n) not in text, (entry.msgid, n, text)
+            checked += 1
+        assert checked >= 10
+        now = datetime.datetime(2025, 1, 1, 12, 0)
+        two = timesince(now - datetime.timedelta(minutes=2), now)
+        one = timesince(now - datetime.timedelta(minutes=1), now)
+        assert (two, one.replace("\xa0", " ")) == ("دقيقتان", "دقيقة واحدة")

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from articles.models import Article
-from articles.search import build_search_document, search_vector_expression, uses_postgres
+from articles.search import article_search_document, search_vector_expression, uses_postgres
 
 
 class Command(BaseCommand):
@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, dry_run, **options):
         postgres = uses_postgres()
         queryset = (
-            Article.objects.only("id", "title", "lead", "body", "search_document")
+            Article.objects.only("id", "title", "lead", "body", "search_document", "section__name")
+            .select_related("section")
+            .prefetch_related("tags")
             .annotate(
                 vector_missing=ExpressionWrapper(
                     Q(search_vector__isnull=True), output_field=BooleanField()
@@ -34,9 +36,7 @@ class Command(BaseCommand):
         batch = []
         for article in queryset.iterator(chunk_size=batch_size):
             total += 1
-            document = build_search_document(
-                title=article.title, lead=article.lead, body_html=article.body
-            )
+            document = article_search_document(article)
             if document == article.search_document and not (postgres and article.vector_missing):
                 continue
             stale += 1

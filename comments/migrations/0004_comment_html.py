@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0002_comment_email_case_insensitive_index'),
+        ('comments', '0003_innocent_words'),
     ]
 
     operations = [
