@@ -12,6 +12,7 @@ from django.db import connections, router
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -35,11 +36,25 @@ ALL_KIND_FIELDS = ("interviewee_name", "interviewee_role", "video_url")
 EDITOR_ONLY_FIELDS = ("author", "published_at", "is_lead", "review_note")
 WORKFLOW_READONLY = ("status_badge", "published_by", "created_at", "updated_at")
 
-# Names of the workflow buttons on the change form.
+# Names of the workflow buttons on the change form, and the step each one takes.
 SUBMIT = "_submit_review"
 PUBLISH = "_publish"
 UNPUBLISH = "_unpublish"
 SEND_BACK = "_send_back"
+BUTTON_ACTIONS = {
+    SUBMIT: services.Action.SUBMIT,
+    PUBLISH: services.Action.PUBLISH,
+    UNPUBLISH: services.Action.UNPUBLISH,
+    SEND_BACK: services.Action.SEND_BACK,
+}
+
+
+def pressed_action(data) -> "services.Action | None":
+    """The workflow step of the button that submitted the form, if any."""
+    for button, action in BUTTON_ACTIONS.items():
+        if button in data:
+            return action
+    return None
 
 
 class TagAutocompleteWidget(TagWidget):
@@ -64,7 +79,7 @@ class ArticleAdminForm(forms.ModelForm):
         label=gettext_lazy("tags"),
         required=False,
         widget=TagAutocompleteWidget,
-        help_text=gettext_lazy("Separate tags with commas."),
+        help_text=gettext_lazy("Separate tags with commas (، or ,) or semicolons (؛)."),
     )
 
     class Meta:
@@ -84,6 +99,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by the ModelAdmin on the form class it builds.
     tag_suggest_url = ""
+    user = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,21 +122,22 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_transition(self, cleaned):
-        """Refuse a workflow button that does not apply to the article's current state."""
+        """Refuse a workflow button that the article's current state does not allow.
+
+        The rule is the services' own (``article_allowed_actions``); a button the user's role
+        never allows is refused outright.
+        """
+        action = pressed_action(self.data)
+        if action is None:
+            return
         article = self.instance
-        at = cleaned.get("published_at")
-        future = at is not None and at > timezone.now()
-        refused = (
-            (SUBMIT in self.data and article.status != Status.DRAFT)
-            or (UNPUBLISH in self.data and article.status != Status.PUBLISHED)
-            or (SEND_BACK in self.data and article.status == Status.PUBLISHED)
-            or (PUBLISH in self.data and article.is_public and not future)
-        )
-        if refused:
+        try:
+            services.article_require_action(action, article=article, by=self.user)
+        except ValidationError:
             raise ValidationError(
                 _("This action does not apply to the article in its current state."),
                 code="invalid_transition",
-            )
+            ) from None
 
     def _check_not_changed_meanwhile(self):
         # Read from the primary database, never from a replica that may lag.
@@ -227,8 +244,9 @@ class BaseArticleAdmin(admin.ModelAdmin):
         return request.user.has_perm(f"articles.{action}_article")
 
     def has_view_permission(self, request, obj=None):
-        if obj is not None and not services.user_can_publish(request.user):
-            return services.user_can_edit(request.user, obj)
+        if obj is not None:
+            # A journalist opens everything they wrote; what is submitted is read-only.
+            return services.user_can_view(request.user, obj)
         return self._concrete_perm(request, "view") or self._concrete_perm(request, "change")
 
     def has_add_permission(self, request):
@@ -252,9 +270,16 @@ class BaseArticleAdmin(admin.ModelAdmin):
         if self.kind:
             qs = qs.filter(kind=self.kind)
         if not services.user_can_publish(request.user):
-            # Journalists: their own drafts, including those sent back to them.
-            qs = qs.filter(author=request.user, status=Status.DRAFT)
+            # Journalists: everything they wrote, in every state ("my articles").
+            qs = qs.filter(author=request.user)
         return qs
+
+    def get_list_display(self, request):
+        if services.user_can_publish(request.user):
+            return self.list_display
+        # The author is the journalist; the editor's note matters to them.
+        columns = [c for c in self.list_display if c != "author_name"]
+        return [*columns, "note_for_author"]
 
     # ----- form -----------------------------------------------------------------
 
@@ -285,6 +310,7 @@ class BaseArticleAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.tag_suggest_url = reverse(f"admin:{self._url_prefix()}_tags")
+        form.user = request.user
         if "kind" in form.base_fields and self.kind is None:
             form.base_fields["kind"].initial = Kind.NEWS
         return form
@@ -337,6 +363,19 @@ class BaseArticleAdmin(admin.ModelAdmin):
         modifier, label = status_label(obj)
         return format_html('<span class="status-badge status-{}">{}</span>', modifier, label)
 
+    @admin.display(description=gettext_lazy("note from the editor"))
+    def note_for_author(self, obj):
+        news = ""
+        if obj.news_for_author:
+            news = format_html('<span class="news-badge">{}</span> ', _("New"))
+        if obj.review_note and obj.status == Status.DRAFT:
+            return format_html(
+                '{}<span class="review-note-excerpt" dir="auto">{}</span>',
+                news,
+                truncatechars(obj.review_note, 140),
+            )
+        return news or "—"
+
     @admin.display(description=gettext_lazy("author"), ordering="author__username")
     def author_name(self, obj):
         return obj.author.public_name
@@ -368,10 +407,12 @@ class BaseArticleAdmin(admin.ModelAdmin):
     def _run_workflow_button(self, request, obj, form):
         """Apply the workflow button that was pressed; the services check the rights."""
         article = obj  # just saved with the form's content
-        if SUBMIT in request.POST:
+        action = pressed_action(request.POST)
+        Action = services.Action
+        if action == Action.SUBMIT:
             services.article_submit_for_review(article=article, by=request.user)
             self.message_user(request, _("The article was sent to the editors for review."))
-        elif PUBLISH in request.POST:
+        elif action == Action.PUBLISH:
             at = form.cleaned_data.get("published_at")
             if at is not None and at <= timezone.now():
                 at = None
@@ -380,17 +421,24 @@ class BaseArticleAdmin(admin.ModelAdmin):
                 self.message_user(request, _("The article is scheduled."), messages.SUCCESS)
             else:
                 self.message_user(request, _("The article is published."), messages.SUCCESS)
-        elif UNPUBLISH in request.POST:
+        elif action == Action.UNPUBLISH:
             services.article_unpublish(article=article, by=request.user)
             self.message_user(request, _("The article was taken off the site."))
-        elif SEND_BACK in request.POST:
+        elif action == Action.SEND_BACK:
             services.article_send_back(
                 article=article, by=request.user, note=form.cleaned_data.get("review_note", "")
             )
             self.message_user(request, _("The article was sent back to its author."))
 
+    def log_change(self, request, obj, message):
+        # A workflow step is written to History by its service, in words; a form that
+        # changed no field on the way would add a "no fields changed" line beside it.
+        if pressed_action(request.POST) is not None and not message:
+            return None
+        return super().log_change(request, obj, message)
+
     def response_change(self, request, obj):
-        if any(key in request.POST for key in (SUBMIT, PUBLISH, UNPUBLISH, SEND_BACK)):
+        if pressed_action(request.POST) is not None:
             return HttpResponseRedirect(reverse(f"admin:{self._url_prefix()}_changelist"))
         return super().response_change(request, obj)
 
@@ -408,6 +456,8 @@ class BaseArticleAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id) if object_id else None
         extra_context.update(self._workflow_context(request, obj))
+        if obj is not None and request.method == "GET":
+            services.article_mark_seen(article=obj, by=request.user)
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -419,19 +469,27 @@ class BaseArticleAdmin(admin.ModelAdmin):
         return reverse("articles:preview", args=[obj.pk])
 
     def _workflow_context(self, request, obj):
+        """The buttons come from the one answer of ``services.article_allowed_actions``."""
         can_publish = services.user_can_publish(request.user)
-        status = obj.status if obj else Status.DRAFT
+        article = obj if obj is not None else self.model(author=request.user)
+        allowed = services.article_allowed_actions(article=article, user=request.user)
+        if obj is not None and not services.user_can_edit(request.user, obj):
+            # A read-only page has no form to submit.
+            allowed = frozenset()
         return {
-            "can_submit": status == Status.DRAFT,
-            "can_publish": can_publish and status != Status.PUBLISHED,
-            "can_unpublish": can_publish and status == Status.PUBLISHED,
-            "can_send_back": can_publish and obj is not None and status == Status.REVIEW,
+            "workflow_actions": sorted(allowed),
             "can_compare": can_publish and obj is not None,
             "preview_url": reverse("articles:preview", args=[obj.pk]) if obj else None,
             "revisions_url": (
                 reverse(f"admin:{self._url_prefix()}_revisions", args=[obj.pk]) if obj else None
             ),
         }
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if not services.user_can_publish(request.user):
+            extra_context.setdefault("title", _("My articles"))
+        return super().changelist_view(request, extra_context)
 
     def delete_model(self, request, obj):
         if not services.user_can_delete(request.user, obj):

@@ -9,8 +9,9 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from reversion.signals import post_revision_commit
 
-        from . import cache
+        from . import cache, revisions
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -20,4 +21,5 @@ class ArticlesConfig(AppConfig):
                 # The search columns are derived from the text: not worth a copy per version.
                 reversion.register(model, exclude=("search_document", "search_vector"))
 
+        post_revision_commit.connect(revisions.record_tags, dispatch_uid="articles_record_tags")
         cache.connect_signals()
