@@ -53,7 +53,7 @@ class Kind(models.TextChoices):
 # The four kinds listed together under "مقالات".
 FEATURE_KINDS = (Kind.ANALYSIS, Kind.INTERVIEW, Kind.DEEP_DIVE, Kind.OPINION)
 
-# Labels used for menus and listing titles: PRODUCT.md's menu (تحليلات، مقابلات، مقال عميق،
+# Labels used for menus and listing titles: the site's menu (تحليلات، مقابلات، مقال عميق،
 # مقال رأي), where the deep-dive and opinion kinds keep the singular.
 KIND_PLURALS = {
     Kind.NEWS: _("News"),
