@@ -26,7 +26,8 @@ from . import body_images, revisions, services
 from .models import KIND_PROXIES, Article, Kind, Section, SiteSettings, Status
 
 # Field groups of the article form.
-CONTENT_FIELDS = ("title", "slug", "section", "tags", "lead", "body")
+# Title, then the body as the main field (as in WordPress or Ghost), then the rest.
+CONTENT_FIELDS = ("title", "body", "lead", "section", "tags", "slug")
 IMAGE_FIELDS = ("image", "image_preview", "image_caption", "image_credit", "image_alt")
 KIND_FIELDS = {
     Kind.INTERVIEW: ("interviewee_name", "interviewee_role"),
@@ -286,7 +287,7 @@ class BaseArticleAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         content = list(CONTENT_FIELDS)
         if self.kind is None:
-            content.insert(2, "kind")
+            content.insert(content.index("section"), "kind")
         kind_fields = ALL_KIND_FIELDS if self.kind is None else KIND_FIELDS.get(self.kind, ())
         workflow = ["status_badge", "review_note"]
         if services.user_can_publish(request.user):
@@ -329,6 +330,9 @@ class BaseArticleAdmin(admin.ModelAdmin):
             extensions["Figure"] = {"pickerUrl": reverse(f"admin:{self._url_prefix()}_body_image")}
             extensions["Caption"] = True
             formfield.widget.config = {**config, "extensions": extensions}
+        if db_field.name == "lead" and formfield is not None:
+            # A summary is a sentence or two: a small box, so the body stays the main field.
+            formfield.widget.attrs.update(rows=3, cols=60)
         if db_field.name == "published_at" and formfield is not None:
             # Django's split date/time widget labels only the pair, not its two inputs.
             date_input, time_input = formfield.widget.widgets
