@@ -35,7 +35,6 @@ urlpatterns = [
 ]
 
 
-
 def local_media(request, path):
     """Uploads from MEDIA_ROOT, for development and `make serve` on one machine only
     (DEBUG or SERVE_MEDIA): Django's static file view is not built for production traffic."""

@@ -280,12 +280,10 @@ def test_moderator_has_no_access_to_articles(client, moderator, article):
 def test_journalist_lists_everything_they_wrote_in_every_state(
     client, journalist, other_journalist
 ):
-    """"My articles": drafts, sent back, in review, scheduled and published; no colleague's."""
+    """My articles: drafts, sent back, in review, scheduled and published; no colleague's."""
     own = draft_of(journalist, title="مسودتي")
     sent_back = draft_of(journalist, title="أعيد إليّ", review_note="أضف مصدراً")
-    in_review = factories.make_article(
-        author=journalist, status=Status.REVIEW, title="قيد مراجعتي"
-    )
+    in_review = factories.make_article(author=journalist, status=Status.REVIEW, title="قيد مراجعتي")
     scheduled = factories.make_article(
         author=journalist, title="مجدول لي", published_at=timezone.now() + timedelta(days=1)
     )
