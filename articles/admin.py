@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.forms import TagField, TagWidget
@@ -24,6 +25,7 @@ from taggit.models import Tag
 
 from . import body_images, revisions, services
 from .models import KIND_PROXIES, Article, Kind, Section, SiteSettings, Status
+from .sanitize import clean_html
 
 # Field groups of the article form.
 # Title, then the body as the main field (as in WordPress or Ghost), then the rest.
@@ -56,6 +58,11 @@ def pressed_action(data) -> "services.Action | None":
         if button in data:
             return action
     return None
+
+
+def clean_html_safe(html: str):
+    """Stored bodies are cleaned on save; cleaned again here before being shown as HTML."""
+    return mark_safe(clean_html(html or ""))  # noqa: S308
 
 
 class TagAutocompleteWidget(TagWidget):
@@ -300,6 +307,9 @@ class BaseArticleAdmin(admin.ModelAdmin):
         if kind_fields:
             fieldsets.append((_("Kind-specific details"), {"fields": kind_fields}))
         fieldsets.append((_("Workflow"), {"fields": workflow}))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only (a journalist's submitted work): the body as readers will see it.
+            content[content.index("body")] = "body_display"
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -383,6 +393,10 @@ class BaseArticleAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("author"), ordering="author__username")
     def author_name(self, obj):
         return obj.author.public_name
+
+    @admin.display(description=gettext_lazy("body"))
+    def body_display(self, obj):
+        return format_html('<div class="article-body-readonly">{}</div>', clean_html_safe(obj.body))
 
     @admin.display(description=gettext_lazy("image preview"))
     def image_preview(self, obj):

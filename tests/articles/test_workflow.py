@@ -312,3 +312,17 @@ def test_no_mail_or_badge_when_editors_publish_their_own_article(
     assert mail.outbox == []
     own.refresh_from_db()
     assert not own.news_for_author
+
+
+def test_read_only_page_shows_the_body_as_html_and_the_preview_opens(client, journalist):
+    article = article_in("review", journalist)
+    Article.objects.filter(pk=article.pk).update(body="<h2>عنوان فرعي</h2><p>فقرة أولى</p>")
+    client.force_login(journalist)
+    html = client.get(change_url(article)).content.decode()
+    assert '<div class="article-body-readonly"><h2>عنوان فرعي</h2><p>فقرة أولى</p></div>' in html
+    preview = client.get(reverse("articles:preview", args=[article.pk]))
+    assert preview.status_code == 200
+    colleague = factories.make_staff(role="journalist", username="omar")
+    client.force_login(colleague)
+    assert client.get(reverse("articles:preview", args=[article.pk])).status_code == 404
+    assert client.get(change_url(article)).status_code == 302

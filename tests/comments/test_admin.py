@@ -338,11 +338,11 @@ def test_row_shows_the_commenters_earlier_outcomes_beside_the_name(mod_client, a
         article=article, status=Status.PENDING, email="new@example.org", name="وافد"
     )
     html = mod_client.get(CHANGELIST).content.decode()
-    huda = html[html.index("<bdi class=\"mod-name\">هدى</bdi>") :][:800]
+    huda = html[html.index('<bdi class="mod-name">هدى</bdi>') :][:800]
     assert "مقبولة: 3" in huda
     assert "مرفوضة: 1" in huda
     assert "مزعجة: 2" in huda
-    newcomer = html[html.index("<bdi class=\"mod-name\">وافد</bdi>") :][:400]
+    newcomer = html[html.index('<bdi class="mod-name">وافد</bdi>') :][:400]
     assert "أول تعليق" in newcomer
 
 
