@@ -405,3 +405,17 @@ def test_queue_offers_keyboard_shortcuts(mod_client, article):
         assert (
             f'formaction="{moderate}" name="status" value="{value}" aria-keyshortcuts="{key}"'
         ) in html
+
+
+def test_bulk_delete_still_works_on_the_annotated_queue(mod_client, article):
+    doomed = [factories.make_comment(article=article, status=Status.SPAM) for _ in range(3)]
+    response = mod_client.post(
+        CHANGELIST + "?status=spam",
+        {
+            "action": "delete_selected",
+            "_selected_action": [c.pk for c in doomed],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Comment.objects.filter(pk__in=[c.pk for c in doomed]).exists()
