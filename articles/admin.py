@@ -8,7 +8,7 @@ themselves (``articles.services``), which refuse an action the user may not take
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -77,6 +77,14 @@ class TagAutocompleteWidget(TagWidget):
         self.attrs["autocomplete"] = "off"
 
 
+def https_url_formfield(db_field, **kwargs):
+    """A link typed without a scheme is https (Django 6's default; saying so keeps Django 5.2
+    from warning about the change)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Refuses a save when the article changed since the form was opened."""
 
@@ -92,6 +100,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
+        formfield_callback = https_url_formfield
         # The ModelAdmin narrows this per kind and role through its fieldsets.
         fields = (
             "kind",
@@ -332,6 +341,8 @@ class BaseArticleAdmin(admin.ModelAdmin):
         return initial
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # as https_url_formfield
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "body" and formfield is not None:
             # Images in the body go in a figure with a caption, uploaded through our page.
