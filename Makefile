@@ -88,6 +88,9 @@ serve: export SECRET_KEY ?= local-serve-only-8c1f6e2b9d4a7f3e5b0c2d9a6e1f4b7c3d8
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export SECURE_SSL_REDIRECT ?= False
 serve: export SECURE_COOKIES ?= False
+# Uploaded images come from MEDIA_ROOT through Django (whitenoise serves static files only);
+# a production machine sets SERVE_MEDIA=False and serves /media/ from nginx or S3.
+serve: export SERVE_MEDIA ?= True
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0

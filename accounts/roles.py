@@ -1,6 +1,6 @@
 """The newsroom's roles and the permissions each one holds.
 
-This table is the contract with PRODUCT.md. Groups are kept in step with it by a
+This table is the contract with the roles table of README.md. Groups are kept in step with it by a
 data migration and again after every ``migrate`` (``post_migrate``), so that
 permissions of apps added later (the comments app) reach their role without a
 manual step.

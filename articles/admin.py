@@ -8,14 +8,16 @@ themselves (``articles.services``), which refuse an action the user may not take
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.forms import TagField, TagWidget
@@ -25,9 +27,11 @@ from levant24.admin_site import NewsroomAdminMixin
 
 from . import body_images, revisions, services
 from .models import KIND_PROXIES, Article, Kind, Section, SiteSettings, Status
+from .sanitize import clean_html
 
 # Field groups of the article form.
-CONTENT_FIELDS = ("title", "slug", "section", "tags", "lead", "body")
+# Title, then the body as the main field (as in WordPress or Ghost), then the rest.
+CONTENT_FIELDS = ("title", "body", "lead", "section", "tags", "slug")
 IMAGE_FIELDS = ("image", "image_preview", "image_caption", "image_credit", "image_alt")
 KIND_FIELDS = {
     Kind.INTERVIEW: ("interviewee_name", "interviewee_role"),
@@ -37,11 +41,30 @@ ALL_KIND_FIELDS = ("interviewee_name", "interviewee_role", "video_url")
 EDITOR_ONLY_FIELDS = ("author", "published_at", "is_lead", "review_note")
 WORKFLOW_READONLY = ("status_badge", "published_by", "created_at", "updated_at")
 
-# Names of the workflow buttons on the change form.
+# Names of the workflow buttons on the change form, and the step each one takes.
 SUBMIT = "_submit_review"
 PUBLISH = "_publish"
 UNPUBLISH = "_unpublish"
 SEND_BACK = "_send_back"
+BUTTON_ACTIONS = {
+    SUBMIT: services.Action.SUBMIT,
+    PUBLISH: services.Action.PUBLISH,
+    UNPUBLISH: services.Action.UNPUBLISH,
+    SEND_BACK: services.Action.SEND_BACK,
+}
+
+
+def pressed_action(data) -> "services.Action | None":
+    """The workflow step of the button that submitted the form, if any."""
+    for button, action in BUTTON_ACTIONS.items():
+        if button in data:
+            return action
+    return None
+
+
+def clean_html_safe(html: str):
+    """Stored bodies are cleaned on save; cleaned again here before being shown as HTML."""
+    return mark_safe(clean_html(html or ""))  # noqa: S308
 
 
 class TagAutocompleteWidget(TagWidget):
@@ -56,6 +79,14 @@ class TagAutocompleteWidget(TagWidget):
         self.attrs["autocomplete"] = "off"
 
 
+def https_url_formfield(db_field, **kwargs):
+    """A link typed without a scheme is https (Django 6's default; saying so keeps Django 5.2
+    from warning about the change)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Refuses a save when the article changed since the form was opened."""
 
@@ -66,11 +97,12 @@ class ArticleAdminForm(forms.ModelForm):
         label=gettext_lazy("tags"),
         required=False,
         widget=TagAutocompleteWidget,
-        help_text=gettext_lazy("Separate tags with commas."),
+        help_text=gettext_lazy("Separate tags with commas (، or ,) or semicolons (؛)."),
     )
 
     class Meta:
         model = Article
+        formfield_callback = https_url_formfield
         # The ModelAdmin narrows this per kind and role through its fieldsets.
         fields = (
             "kind",
@@ -86,6 +118,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by the ModelAdmin on the form class it builds.
     tag_suggest_url = ""
+    user = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,21 +141,22 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_transition(self, cleaned):
-        """Refuse a workflow button that does not apply to the article's current state."""
+        """Refuse a workflow button that the article's current state does not allow.
+
+        The rule is the services' own (``article_allowed_actions``); a button the user's role
+        never allows is refused outright.
+        """
+        action = pressed_action(self.data)
+        if action is None:
+            return
         article = self.instance
-        at = cleaned.get("published_at")
-        future = at is not None and at > timezone.now()
-        refused = (
-            (SUBMIT in self.data and article.status != Status.DRAFT)
-            or (UNPUBLISH in self.data and article.status != Status.PUBLISHED)
-            or (SEND_BACK in self.data and article.status == Status.PUBLISHED)
-            or (PUBLISH in self.data and article.is_public and not future)
-        )
-        if refused:
+        try:
+            services.article_require_action(action, article=article, by=self.user)
+        except ValidationError:
             raise ValidationError(
                 _("This action does not apply to the article in its current state."),
                 code="invalid_transition",
-            )
+            ) from None
 
     def _check_not_changed_meanwhile(self):
         # Read from the primary database, never from a replica that may lag.
@@ -229,8 +263,9 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         return request.user.has_perm(f"articles.{action}_article")
 
     def has_view_permission(self, request, obj=None):
-        if obj is not None and not services.user_can_publish(request.user):
-            return services.user_can_edit(request.user, obj)
+        if obj is not None:
+            # A journalist opens everything they wrote; what is submitted is read-only.
+            return services.user_can_view(request.user, obj)
         return self._concrete_perm(request, "view") or self._concrete_perm(request, "change")
 
     def has_add_permission(self, request):
@@ -254,16 +289,23 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         if self.kind:
             qs = qs.filter(kind=self.kind)
         if not services.user_can_publish(request.user):
-            # Journalists: their own drafts, including those sent back to them.
-            qs = qs.filter(author=request.user, status=Status.DRAFT)
+            # Journalists: everything they wrote, in every state ("my articles").
+            qs = qs.filter(author=request.user)
         return qs
+
+    def get_list_display(self, request):
+        if services.user_can_publish(request.user):
+            return self.list_display
+        # The author is the journalist; the editor's note matters to them.
+        columns = [c for c in self.list_display if c != "author_name"]
+        return [*columns, "note_for_author"]
 
     # ----- form -----------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
         content = list(CONTENT_FIELDS)
         if self.kind is None:
-            content.insert(2, "kind")
+            content.insert(content.index("section"), "kind")
         kind_fields = ALL_KIND_FIELDS if self.kind is None else KIND_FIELDS.get(self.kind, ())
         workflow = ["status_badge", "review_note"]
         if services.user_can_publish(request.user):
@@ -276,6 +318,9 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         if kind_fields:
             fieldsets.append((_("Kind-specific details"), {"fields": kind_fields}))
         fieldsets.append((_("Workflow"), {"fields": workflow}))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only (a journalist's submitted work): the body as readers will see it.
+            content[content.index("body")] = "body_display"
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -287,6 +332,7 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.tag_suggest_url = reverse(f"admin:{self._url_prefix()}_tags")
+        form.user = request.user
         if "kind" in form.base_fields and self.kind is None:
             form.base_fields["kind"].initial = Kind.NEWS
         return form
@@ -297,6 +343,8 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         return initial
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # as https_url_formfield
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "body" and formfield is not None:
             # Images in the body go in a figure with a caption, uploaded through our page.
@@ -305,6 +353,9 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             extensions["Figure"] = {"pickerUrl": reverse(f"admin:{self._url_prefix()}_body_image")}
             extensions["Caption"] = True
             formfield.widget.config = {**config, "extensions": extensions}
+        if db_field.name == "lead" and formfield is not None:
+            # A summary is a sentence or two: a small box, so the body stays the main field.
+            formfield.widget.attrs.update(rows=3, cols=60)
         if db_field.name == "published_at" and formfield is not None:
             # Django's split date/time widget labels only the pair, not its two inputs.
             date_input, time_input = formfield.widget.widgets
@@ -339,9 +390,26 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         modifier, label = status_label(obj)
         return format_html('<span class="status-badge status-{}">{}</span>', modifier, label)
 
+    @admin.display(description=gettext_lazy("note from the editor"))
+    def note_for_author(self, obj):
+        news = ""
+        if obj.news_for_author:
+            news = format_html('<span class="news-badge">{}</span> ', _("New"))
+        if obj.review_note and obj.status == Status.DRAFT:
+            return format_html(
+                '{}<span class="review-note-excerpt" dir="auto">{}</span>',
+                news,
+                truncatechars(obj.review_note, 140),
+            )
+        return news or "—"
+
     @admin.display(description=gettext_lazy("author"), ordering="author__username")
     def author_name(self, obj):
         return obj.author.public_name
+
+    @admin.display(description=gettext_lazy("body"))
+    def body_display(self, obj):
+        return format_html('<div class="article-body-readonly">{}</div>', clean_html_safe(obj.body))
 
     @admin.display(description=gettext_lazy("image preview"))
     def image_preview(self, obj):
@@ -370,10 +438,12 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     def _run_workflow_button(self, request, obj, form):
         """Apply the workflow button that was pressed; the services check the rights."""
         article = obj  # just saved with the form's content
-        if SUBMIT in request.POST:
+        action = pressed_action(request.POST)
+        Action = services.Action
+        if action == Action.SUBMIT:
             services.article_submit_for_review(article=article, by=request.user)
             self.message_user(request, _("The article was sent to the editors for review."))
-        elif PUBLISH in request.POST:
+        elif action == Action.PUBLISH:
             at = form.cleaned_data.get("published_at")
             if at is not None and at <= timezone.now():
                 at = None
@@ -382,17 +452,24 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
                 self.message_user(request, _("The article is scheduled."), messages.SUCCESS)
             else:
                 self.message_user(request, _("The article is published."), messages.SUCCESS)
-        elif UNPUBLISH in request.POST:
+        elif action == Action.UNPUBLISH:
             services.article_unpublish(article=article, by=request.user)
             self.message_user(request, _("The article was taken off the site."))
-        elif SEND_BACK in request.POST:
+        elif action == Action.SEND_BACK:
             services.article_send_back(
                 article=article, by=request.user, note=form.cleaned_data.get("review_note", "")
             )
             self.message_user(request, _("The article was sent back to its author."))
 
+    def log_change(self, request, obj, message):
+        # A workflow step is written to History by its service, in words; a form that
+        # changed no field on the way would add a "no fields changed" line beside it.
+        if pressed_action(request.POST) is not None and not message:
+            return None
+        return super().log_change(request, obj, message)
+
     def response_change(self, request, obj):
-        if any(key in request.POST for key in (SUBMIT, PUBLISH, UNPUBLISH, SEND_BACK)):
+        if pressed_action(request.POST) is not None:
             return HttpResponseRedirect(reverse(f"admin:{self._url_prefix()}_changelist"))
         return super().response_change(request, obj)
 
@@ -410,6 +487,8 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id) if object_id else None
         extra_context.update(self._workflow_context(request, obj))
+        if obj is not None and request.method == "GET":
+            services.article_mark_seen(article=obj, by=request.user)
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -421,19 +500,27 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         return reverse("articles:preview", args=[obj.pk])
 
     def _workflow_context(self, request, obj):
+        """The buttons come from the one answer of ``services.article_allowed_actions``."""
         can_publish = services.user_can_publish(request.user)
-        status = obj.status if obj else Status.DRAFT
+        article = obj if obj is not None else self.model(author=request.user)
+        allowed = services.article_allowed_actions(article=article, user=request.user)
+        if obj is not None and not services.user_can_edit(request.user, obj):
+            # A read-only page has no form to submit.
+            allowed = frozenset()
         return {
-            "can_submit": status == Status.DRAFT,
-            "can_publish": can_publish and status != Status.PUBLISHED,
-            "can_unpublish": can_publish and status == Status.PUBLISHED,
-            "can_send_back": can_publish and obj is not None and status == Status.REVIEW,
+            "workflow_actions": sorted(allowed),
             "can_compare": can_publish and obj is not None,
             "preview_url": reverse("articles:preview", args=[obj.pk]) if obj else None,
             "revisions_url": (
                 reverse(f"admin:{self._url_prefix()}_revisions", args=[obj.pk]) if obj else None
             ),
         }
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if not services.user_can_publish(request.user):
+            extra_context.setdefault("title", _("My articles"))
+        return super().changelist_view(request, extra_context)
 
     def delete_model(self, request, obj):
         if not services.user_can_delete(request.user, obj):

@@ -9,8 +9,9 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         import reversion
+        from reversion.signals import post_revision_commit
 
-        from . import edge, months, search
+        from . import edge, months, revisions, search
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -23,3 +24,4 @@ class ArticlesConfig(AppConfig):
         edge.connect_signals()
         search.connect_signals()
         months.install()
+        post_revision_commit.connect(revisions.record_tags, dispatch_uid="articles_record_tags")

@@ -53,7 +53,7 @@ class Kind(models.TextChoices):
 # The four kinds listed together under "مقالات".
 FEATURE_KINDS = (Kind.ANALYSIS, Kind.INTERVIEW, Kind.DEEP_DIVE, Kind.OPINION)
 
-# Labels used for menus and listing titles: PRODUCT.md's menu (تحليلات، مقابلات، مقال عميق،
+# Labels used for menus and listing titles: the site's menu (تحليلات، مقابلات، مقال عميق،
 # مقال رأي), where the deep-dive and opinion kinds keep the singular.
 KIND_PLURALS = {
     Kind.NEWS: _("News"),
@@ -187,6 +187,9 @@ class Article(models.Model):
     is_lead = models.BooleanField(_("lead story"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
     review_note = models.TextField(_("note from the editor"), blank=True)
+    # Set when an editor sends the article back or publishes it; the author's admin shows a
+    # badge until the author opens the article.
+    news_for_author = models.BooleanField(_("news for the author"), default=False, editable=False)
 
     # Kind-specific parts.
     interviewee_name = models.CharField(_("interviewee"), max_length=150, blank=True)
@@ -359,6 +362,20 @@ class SiteSettings(models.Model):
             "lists and calendar."
         ),
     )
+    social_image = models.ImageField(
+        _("default social image"),
+        upload_to="site/",
+        blank=True,
+        width_field="social_image_width",
+        height_field="social_image_height",
+        validators=[validate_image_upload],
+        help_text=_(
+            "Shown in link previews and search results for an article without a featured "
+            "image. Best at 1200 × 630 pixels."
+        ),
+    )
+    social_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    social_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("site settings")
@@ -384,3 +401,23 @@ class SiteSettings(models.Model):
             ("whatsapp", _("WhatsApp"), self.whatsapp_url),
         ]
         return [link for link in links if link[2]]
+
+
+class ArticleVersionTags(models.Model):
+    """The tags of an article as they were in one of its saved versions.
+
+    django-reversion keeps the article's own columns; tags live in taggit's tables, so
+    ``articles.revisions`` records their names beside each version.
+    """
+
+    version = models.OneToOneField(
+        "reversion.Version", on_delete=models.CASCADE, related_name="article_tags"
+    )
+    names = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("tags of a version")
+        verbose_name_plural = _("tags of versions")
+
+    def __str__(self):
+        return "، ".join(self.names)

@@ -19,7 +19,7 @@ def article_preview(request, pk: int):
     if not (user.is_active and user.is_staff and second_factor_satisfied(user)):
         raise Http404
     article = get_object_or_404(Article.objects.select_related("section", "author"), pk=pk)
-    if not (services.user_can_publish(user) or services.user_can_edit(user, article)):
+    if not services.user_can_view(user, article):
         raise Http404
     if article.is_public:
         context = selectors.article_page_context(article)

@@ -1,13 +1,18 @@
 """Revisions of articles (django-reversion): what changed, compare two, restore one.
 
-Restoring copies the content of an earlier version onto the article and saves it
-as a new revision; the workflow fields (status, publish time, who published) stay
+Restoring copies the content of an earlier version onto the article, its tags included, and
+saves it as a new revision; the workflow fields (status, publish time, who published) stay
 as they are, so a restore never publishes or unpublishes anything by itself.
+
+Tags are not columns of the article: each version's tag names are kept beside it
+(``ArticleVersionTags``), written when the revision is committed, after the form has saved
+the tags.
 """
 
 import difflib
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from .models import Article
+from .models import Article, ArticleVersionTags
 from .search import plain_text
 
 # Fields an editor compares and restores.
@@ -38,6 +43,33 @@ CONTENT_FIELDS = (
     "comments_open",
     "is_lead",
 )
+
+
+def record_tags(sender, revision, versions, **kwargs) -> None:
+    """``post_revision_commit`` receiver: keep the tag names of each article version."""
+    article_type = ContentType.objects.get_for_model(Article)
+    article_versions = [v for v in versions if v.content_type_id == article_type.pk]
+    if not article_versions:
+        return
+    ids = {int(v.object_id) for v in article_versions}
+    names: dict[int, list[str]] = {pk: [] for pk in ids}
+    tagged = Article.tags.through.objects.filter(
+        content_type=article_type, object_id__in=ids
+    ).values_list("object_id", "tag__name")
+    for object_id, name in tagged:
+        names[object_id].append(name)
+    ArticleVersionTags.objects.bulk_create(
+        ArticleVersionTags(version_id=v.pk, names=sorted(names[int(v.object_id)]))
+        for v in article_versions
+    )
+
+
+def tags_of(version: Version) -> list[str] | None:
+    """The tag names of a version; None for a version saved before tags were kept."""
+    try:
+        return version.article_tags.names
+    except ArticleVersionTags.DoesNotExist:
+        return None
 
 
 def describe_save(*, form, change: bool, user) -> None:
@@ -61,7 +93,7 @@ def describe_save(*, form, change: bool, user) -> None:
 def versions_of(article: Article):
     return (
         Version.objects.get_for_object(article)
-        .select_related("revision", "revision__user")
+        .select_related("revision", "revision__user", "article_tags")
         .order_by("-revision__date_created", "-pk")
     )
 
@@ -100,6 +132,14 @@ def compare(old: Version, new: Version) -> list[dict]:
             # Editors compare what readers read, not the markup.
             before, after = plain_text(before), plain_text(after)
         rows.append({"label": _field_label(name), "diff": _word_diff(before, after)})
+    old_tags, new_tags = tags_of(old), tags_of(new)
+    if old_tags is not None and new_tags is not None and old_tags != new_tags:
+        rows.append(
+            {
+                "label": _field_label("tags"),
+                "diff": _word_diff("، ".join(old_tags), "، ".join(new_tags)),
+            }
+        )
     return rows
 
 
@@ -152,8 +192,11 @@ def restore(*, article: Article, version_id: int, by) -> Article:
         if attname in fields:
             value = fields[attname]
             setattr(article, attname, getattr(value, "name", value) if name == "image" else value)
+    tags = tags_of(version)
     with reversion.create_revision():
         article.save()
+        if tags is not None:
+            article.tags.set(tags)
         reversion.set_user(by)
         reversion.set_comment(
             _("Restored the version of %(time)s")

@@ -58,15 +58,25 @@ def modified_at(article: Article):
     return max(dates) if dates else None
 
 
-def image_info(article: Article) -> dict | None:
-    if not article.image:
-        return None
-    return {
-        "url": absolute_url(article.image.url),
-        "width": article.image_width,
-        "height": article.image_height,
-        "alt": article.image_alt or article.title,
-    }
+def image_info(article: Article, site: SiteSettings | None = None) -> dict | None:
+    """The picture for link previews and JSON-LD: the article's own, else the site's
+    default social image (SiteSettings), else none."""
+    if article.image:
+        return {
+            "url": absolute_url(article.image.url),
+            "width": article.image_width,
+            "height": article.image_height,
+            "alt": article.image_alt or article.title,
+        }
+    site = site or site_settings()
+    if site.social_image:
+        return {
+            "url": absolute_url(site.social_image.url),
+            "width": site.social_image_width,
+            "height": site.social_image_height,
+            "alt": site.site_name,
+        }
+    return None
 
 
 def json_ld_script(data) -> SafeString:
@@ -111,7 +121,7 @@ def article_structured_data(article: Article, tags=(), site: SiteSettings | None
             },
         },
     }
-    image = image_info(article)
+    image = image_info(article, site)
     if image:
         data["image"] = {
             "@type": "ImageObject",

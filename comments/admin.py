@@ -2,17 +2,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Upper
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.defaultfilters import truncatechars
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr, truncatechars
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from levant24.admin_site import NewsroomAdminMixin, yes_no_icon
+from levant24.admin_site import NewsroomAdminMixin
 
 from . import services
 from .models import (
@@ -96,24 +99,40 @@ class CommentReportInline(admin.TabularInline):
         return False
 
 
+# (status, label, keyboard shortcut); moderation.js presses a row's button on its key.
 MODERATION_BUTTONS = (
-    (Status.APPROVED, _("Approve")),
-    (Status.REJECTED, _("Reject")),
-    (Status.SPAM, _("Spam")),
+    (Status.APPROVED, _("Approve"), "A"),
+    (Status.REJECTED, _("Reject"), "R"),
+    (Status.SPAM, _("Spam"), "S"),
 )
+HISTORY_STATUSES = (Status.APPROVED, Status.REJECTED, Status.SPAM)
+
+
+def _history_count(status: str):
+    """How many other comments from the same email (any case) ended with ``status``.
+
+    A correlated subquery per status, answered from the index on UPPER(email): the queue
+    costs the same number of queries whatever the number of rows.
+    """
+    others = (
+        Comment.objects.annotate(email_key=Upper("email"))
+        .filter(email_key=Upper(OuterRef("email")), status=status)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("email_key")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(others, output_field=IntegerField()), Value(0))
 
 
 @admin.register(Comment)
 class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "comment_in_context",
-        "author_display",
-        "status",
-        "created_at",
-        "flag_count",
-        "featured",
-        "moderation_buttons",
-    ]
+    """The moderation queue: each row is the comment itself, large, with who wrote it (and
+    what became of their earlier comments), where, in reply to whom, and the buttons."""
+
+    change_list_template = "comments/admin/comment_change_list.html"
+    list_display = ["comment_in_context", "moderation_buttons"]
     list_display_links = None
     list_filter = [QueueFilter, "is_featured", "created_at"]
     list_select_related = ["article", "parent"]
@@ -143,6 +162,19 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     readonly_fields = [f for f in fields if f not in ("text", "is_featured")]
     inlines = [CommentEditInline, CommentReportInline]
 
+    class Media:
+        css = {"all": ["admin-rtl/moderation.css"]}
+        js = ["admin-rtl/moderation.js"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                **{f"history_{status}": _history_count(status) for status in HISTORY_STATUSES}
+            )
+        )
+
     def has_add_permission(self, request):
         # Comments come from readers, through the site's own rules.
         return False
@@ -155,27 +187,74 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         reply = ""
         if obj.parent_id:
             reply = format_html(
-                '<div class="comment-parent">{} <q dir="auto">{}</q></div>',
+                '<blockquote class="mod-parent"><span>{}</span> <q dir="auto">{}</q></blockquote>',
                 gettext("In reply to %(name)s:") % {"name": obj.parent.name},
-                truncatechars(obj.parent.text, 120),
+                truncatechars(obj.parent.text, 240),
             )
+        flags = ""
+        if obj.flag_count:
+            flags = format_html(
+                '<span class="mod-flags">{}</span>',
+                gettext("Reports: %(count)s") % {"count": obj.flag_count},
+            )
+        picked = ""
+        if obj.is_featured:
+            picked = format_html('<span class="mod-picked">{}</span>', gettext("Editor's pick"))
         return format_html(
-            '<div class="comment-context"><a href="{}">{}</a> · <span>{}</span>{}'
-            '<div dir="auto">{}</div></div>',
-            change_url,
-            gettext("Edit"),
+            '<article class="mod-card" aria-label="{}">'
+            '<header class="mod-who"><bdi class="mod-name">{}</bdi> {}'
+            '<small class="mod-email">{}</small></header>'
+            '<p class="mod-meta"><span class="status-badge mod-status-{}">{}</span> '
+            '<time datetime="{}">{}</time> {} {}</p>'
+            '<p class="mod-article">{} <a href="{}" target="_blank" rel="noopener">{}</a></p>'
+            '{}<div class="mod-text" dir="auto">{}</div>'
+            '<a class="mod-edit" href="{}">{}</a></article>',
+            gettext("Comment by %(name)s") % {"name": obj.name},
+            obj.name,
+            self._history(obj),
+            obj.email,
+            obj.status,
+            obj.get_status_display(),
+            obj.created_at.isoformat(),
+            date_filter(timezone.localtime(obj.created_at), "d/m/Y H:i"),
+            flags,
+            picked,
+            gettext("On:"),
+            obj.article.get_absolute_url(),
             obj.article.title,
             reply,
-            truncatechars(obj.text, 300),
+            linebreaksbr(obj.text, autoescape=True),
+            change_url,
+            gettext("Edit"),
         )
 
-    @admin.display(description=_("featured"), ordering="is_featured")
-    def featured(self, obj):
-        return yes_no_icon(obj.is_featured)
-
-    @admin.display(description=_("author"), ordering="name")
-    def author_display(self, obj):
-        return format_html("<bdi>{}</bdi><br><small>{}</small>", obj.name, obj.email)
+    def _history(self, obj):
+        """The commenter's earlier comments by outcome, beside the name (Coral-style)."""
+        counts = [getattr(obj, f"history_{status}", None) for status in HISTORY_STATUSES]
+        if None in counts:
+            return ""
+        if not any(counts):
+            return format_html(
+                '<span class="mod-history mod-history-new">{}</span>', gettext("First comment")
+            )
+        labels = (
+            gettext("approved: %(count)s"),
+            gettext("rejected: %(count)s"),
+            gettext("spam: %(count)s"),
+        )
+        items = format_html_join(
+            " ",
+            '<span class="mod-history-{}">{}</span>',
+            (
+                (status, label % {"count": count})
+                for status, label, count in zip(HISTORY_STATUSES, labels, counts, strict=True)
+            ),
+        )
+        return format_html(
+            '<span class="mod-history" title="{}">{}</span>',
+            gettext("Earlier comments from this email"),
+            items,
+        )
 
     @admin.display(description=_("moderate"))
     def moderation_buttons(self, obj):
@@ -185,19 +264,24 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         # The buttons submit the page's own form (and its CSRF token) to the moderation URL.
         buttons = format_html_join(
             " ",
-            '<button type="submit" class="button" formaction="{}" name="status" value="{}">'
-            "{}</button>",
-            ((url, value, label) for value, label in MODERATION_BUTTONS if value != obj.status),
+            '<button type="submit" class="button mod-button mod-button-{}" formaction="{}" '
+            'name="status" value="{}" aria-keyshortcuts="{}">{} <kbd aria-hidden="true">{}</kbd>'
+            "</button>",
+            (
+                (value, url, value, key, label, key)
+                for value, label, key in MODERATION_BUTTONS
+                if value != obj.status
+            ),
         )
         feature_label = _("Remove pick") if obj.is_featured else _("Editor's pick")
         feature = format_html(
-            '<button type="submit" class="button" formaction="{}" name="featured" value="{}">'
-            "{}</button>",
+            '<button type="submit" class="button mod-button mod-button-pick" formaction="{}" '
+            'name="featured" value="{}">{}</button>',
             url,
             "0" if obj.is_featured else "1",
             feature_label,
         )
-        return format_html("{} {}", buttons, feature)
+        return format_html('<div class="mod-buttons">{} {}</div>', buttons, feature)
 
     @admin.display(description=_("article"))
     def article_link(self, obj):

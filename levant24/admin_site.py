@@ -111,6 +111,11 @@ class NewsroomAdminSite(admin.AdminSite):
         context["site_title"] = name
         if request.user.is_authenticated and user_can_publish(request.user):
             context["review_count"] = Article.objects.filter(status=Status.REVIEW).count()
+        elif request.user.is_staff and request.user.has_perm("articles.change_article"):
+            # A journalist's articles that editors sent back or published since they looked.
+            context["author_news_count"] = Article.objects.filter(
+                author=request.user, news_for_author=True
+            ).count()
         return context
 
     def get_app_list(self, request, app_label=None):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import Http404
 from django.urls import include, path
 from django.views.static import serve
 
@@ -34,10 +35,16 @@ urlpatterns = [
     path("robots.txt", shared_view()(robots_txt), name="robots_txt"),
 ]
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+
+def local_media(request, path):
+    """Uploads from MEDIA_ROOT, for development and `make serve` on one machine only
+    (DEBUG or SERVE_MEDIA): Django's static file view is not built for production traffic."""
+    if not (settings.DEBUG or settings.SERVE_MEDIA):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns.append(path("media/<path:path>", local_media))
 
 handler400 = "articles.errors.bad_request"
 handler403 = "articles.errors.permission_denied"

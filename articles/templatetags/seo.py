@@ -22,9 +22,9 @@ def absolute_url(path) -> str:
     return seo.absolute_url(str(path))
 
 
-@register.simple_tag
-def article_image(article):
-    return seo.image_info(article)
+@register.simple_tag(takes_context=True)
+def article_image(context, article):
+    return seo.image_info(article, context.get("site"))
 
 
 @register.simple_tag

@@ -159,8 +159,14 @@ FORMAT_MODULE_PATH = ["levant24.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Tags split on Arabic as well as Latin commas and semicolons (articles/tagging.py).
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Development only: Django itself answers /media/ (`make serve` turns it on for a local try-out;
+# in production nginx or the object storage serves uploads, see docs/deploy.md).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 # Media on the local disk, or on S3-compatible object storage with MEDIA_STORAGE=s3.
 STORAGES = storages_from_env(env)

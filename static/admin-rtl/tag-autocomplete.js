@@ -2,9 +2,14 @@
 (function () {
   "use strict";
 
+  // The same separators as the server (articles/tagging.py): Arabic and Latin commas and
+  // semicolons.
+  var SEPARATOR = /[,\u060C;\u061B]/;
+
   function lastTerm(value) {
-    var parts = value.split(",");
-    return { head: parts.slice(0, -1).join(","), term: parts[parts.length - 1].trim() };
+    var parts = value.split(SEPARATOR);
+    var term = parts[parts.length - 1];
+    return { head: value.slice(0, value.length - term.length).replace(/[\s,\u060C;\u061B]+$/, ""), term: term.trim() };
   }
 
   function enhance(input) {
@@ -23,10 +28,10 @@
         fetch(url + "?q=" + encodeURIComponent(parts.term), { credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.json() : { tags: [] }; })
           .then(function (data) {
-            var prefix = parts.head ? parts.head + ", " : "";
+            var prefix = parts.head ? parts.head + "، " : "";
             list.replaceChildren.apply(list, data.tags.map(function (name) {
               var option = document.createElement("option");
-              option.value = prefix + (name.indexOf(",") >= 0 || name.indexOf(" ") >= 0 ? '"' + name + '"' : name);
+              option.value = prefix + name;
               return option;
             }));
           })

@@ -277,15 +277,32 @@ def test_moderator_has_no_access_to_articles(client, moderator, article):
     assert article.title == "الشرع يزور حلب"
 
 
-def test_journalist_sees_only_own_drafts_and_sent_back(client, journalist, other_journalist):
+def test_journalist_lists_everything_they_wrote_in_every_state(
+    client, journalist, other_journalist
+):
+    """My articles: drafts, sent back, in review, scheduled and published; no colleague's."""
     own = draft_of(journalist, title="مسودتي")
     sent_back = draft_of(journalist, title="أعيد إليّ", review_note="أضف مصدراً")
-    factories.make_article(author=journalist, status=Status.REVIEW, title="قيد مراجعتي")
-    factories.make_article(author=journalist, title="منشور لي")
+    in_review = factories.make_article(author=journalist, status=Status.REVIEW, title="قيد مراجعتي")
+    scheduled = factories.make_article(
+        author=journalist, title="مجدول لي", published_at=timezone.now() + timedelta(days=1)
+    )
+    published = factories.make_article(author=journalist, title="منشور لي")
     draft_of(other_journalist, title="مسودة زميلي")
     client.force_login(journalist)
     response = client.get(reverse("admin:articles_article_changelist"))
-    assert set(response.context["cl"].result_list) == {own, sent_back}
+    assert set(response.context["cl"].result_list) == {
+        own,
+        sent_back,
+        in_review,
+        scheduled,
+        published,
+    }
+    html = response.content.decode()
+    assert "مقالاتي" in html
+    assert "أضف مصدراً" in html  # the editor's note, in its own column
+    for label in ("قيد المراجعة", "مجدول", "منشور", "أُعيد إلى الكاتب"):
+        assert label in html
 
 
 def test_journalist_edits_own_draft(client, journalist):

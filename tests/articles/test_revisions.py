@@ -100,3 +100,42 @@ def test_saving_through_a_kind_entry_keeps_a_revision(client, editor):
     version = Version.objects.get_for_object(article).get()
     assert version.field_dict["lead"] == "موجز الفيديو"
     assert version.revision.user == editor
+
+
+def test_restoring_a_revision_brings_back_its_tags(client, editor):
+    article = factories.make_article(status=Status.DRAFT, published_at=None, tags=["دمشق"])
+    client.force_login(editor)
+    client.post(change_url(article), form_data(client, article, tags="دمشق، معارض"))
+    client.post(change_url(article), form_data(client, article, tags="اقتصاد"))
+    assert sorted(article.tags.names()) == ["اقتصاد"]
+    newest, older = Version.objects.get_for_object(article)
+    assert older.article_tags.names == ["دمشق", "معارض"]
+    assert newest.article_tags.names == ["اقتصاد"]
+
+    compare = reverse("admin:articles_article_revisions", args=[article.pk])
+    html = client.get(compare, {"a": older.pk, "b": newest.pk}).content.decode()
+    assert "<del>دمشق، معارض</del>" in html
+    assert "<ins>اقتصاد</ins>" in html
+
+    restore = reverse("admin:articles_article_restore", args=[article.pk, older.pk])
+    assert client.post(restore).status_code == 302
+    assert sorted(article.tags.names()) == ["دمشق", "معارض"]
+    # The restore is itself a version, with the tags it brought back.
+    assert Version.objects.get_for_object(article).first().article_tags.names == [
+        "دمشق",
+        "معارض",
+    ]
+
+
+def test_a_version_saved_before_tags_were_kept_leaves_the_tags_alone(client, editor):
+    article = factories.make_article(status=Status.DRAFT, published_at=None, tags=["دمشق"])
+    client.force_login(editor)
+    client.post(change_url(article), form_data(client, article, title="عنوان أول"))
+    client.post(change_url(article), form_data(client, article, title="عنوان ثان"))
+    newest, older = Version.objects.get_for_object(article)
+    older.article_tags.delete()
+    restore = reverse("admin:articles_article_restore", args=[article.pk, older.pk])
+    client.post(restore)
+    article.refresh_from_db()
+    assert article.title == "عنوان أول"
+    assert list(article.tags.names()) == ["دمشق"]

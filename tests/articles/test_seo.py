@@ -199,3 +199,41 @@ def test_modified_time_is_never_before_the_publish_time(client):
     assert head.meta["article:modified_time"] == localtime(article.published_at).isoformat()
     data, _ = json_ld_of(client, article)
     assert data["dateModified"] == data["datePublished"] == article.published_at.isoformat()
+
+
+def test_article_without_a_picture_uses_the_site_social_image(client):
+    """OpenGraph, the Twitter card and JSON-LD fall back to SiteSettings.social_image."""
+    from tests.factories import make_site_settings
+
+    site = make_site_settings(site_name="ليفانت 24")
+    site.social_image = png_upload(size=(120, 63))
+    site.save()
+    article = make_article(title="خبر بلا صورة")
+    head = head_of(client, article.get_absolute_url())
+    expected = "http://127.0.0.1:8000" + site.social_image.url
+    assert head.meta["og:image"] == expected
+    assert head.meta["og:image:width"] == "120"
+    assert head.meta["og:image:height"] == "63"
+    assert head.meta["twitter:image"] == expected
+    article_data, _ = json_ld_of(client, article)
+    assert article_data["image"]["url"] == expected
+    assert (article_data["image"]["width"], article_data["image"]["height"]) == (120, 63)
+
+
+def test_article_own_picture_wins_over_the_site_social_image(client):
+    from tests.factories import make_site_settings
+
+    site = make_site_settings()
+    site.social_image = png_upload(size=(120, 63))
+    site.save()
+    article = make_article(image=png_upload(size=(64, 48)))
+    head = head_of(client, article.get_absolute_url())
+    assert head.meta["og:image"] == "http://127.0.0.1:8000" + article.image.url
+
+
+def test_without_any_picture_there_is_no_image(client):
+    article = make_article(title="خبر بلا صورة")
+    head = head_of(client, article.get_absolute_url())
+    assert "og:image" not in head.meta
+    article_data, _ = json_ld_of(client, article)
+    assert "image" not in article_data

@@ -323,3 +323,99 @@ def test_pending_count_is_visible_on_every_admin_page_for_moderators(client):
         html = client.get(url).content.decode()
         assert 'class="pending-comments-count"' in html, url
         assert "<strong>2</strong>" in html, url
+
+
+# ----- the queue reads like Coral's ------------------------------------------------------
+
+
+def test_row_shows_the_commenters_earlier_outcomes_beside_the_name(mod_client, article):
+    email = "Huda@Example.org"
+    for status, count in ((Status.APPROVED, 3), (Status.REJECTED, 1), (Status.SPAM, 2)):
+        for _ in range(count):
+            factories.make_comment(article=article, status=status, email=email.lower())
+    factories.make_comment(article=article, status=Status.PENDING, email=email, name="هدى")
+    factories.make_comment(
+        article=article, status=Status.PENDING, email="new@example.org", name="وافد"
+    )
+    html = mod_client.get(CHANGELIST).content.decode()
+    huda = html[html.index('<bdi class="mod-name">هدى</bdi>') :][:800]
+    assert "مقبولة: 3" in huda
+    assert "مرفوضة: 1" in huda
+    assert "مزعجة: 2" in huda
+    newcomer = html[html.index('<bdi class="mod-name">وافد</bdi>') :][:400]
+    assert "أول تعليق" in newcomer
+
+
+def test_history_counts_cost_the_same_queries_for_any_number_of_rows(mod_client, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_of(size):
+        Comment.objects.all().delete()
+        for n in range(size):
+            email = f"reader{n}@example.org"
+            factories.make_comment(article=article, status=Status.APPROVED, email=email)
+            factories.make_comment(article=article, status=Status.SPAM, email=email)
+            parent = factories.make_comment(article=article, email=email)
+            factories.make_comment(
+                article=article, status=Status.PENDING, email=email, parent=parent
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = mod_client.get(CHANGELIST)
+        assert len(rows(response)) == size
+        return len(queries)
+
+    assert queue_of(2) == queue_of(12)
+
+
+def test_row_shows_the_whole_comment_with_its_article_and_parent(mod_client, article):
+    long_text = "سطر أول من تعليق طويل.\n" + "كلمة " * 120 + "نهاية التعليق"
+    parent = factories.make_comment(article=article, name="والد", text="التعليق الأصلي")
+    factories.make_comment(article=article, parent=parent, status=Status.PENDING, text=long_text)
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "نهاية التعليق" in html  # not cut short
+    assert "سطر أول من تعليق طويل.<br>" in html
+    assert f'target="_blank" rel="noopener">{article.title}</a>' in html
+    assert "ردًّا على والد:" in html
+
+
+def test_reader_text_in_the_queue_is_escaped(mod_client, article):
+    factories.make_comment(
+        article=article,
+        status=Status.PENDING,
+        name="<b>اسم</b>",
+        text='<script>alert("x")</script><img src=x onerror=alert(1)>',
+    )
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b>اسم</b>" not in html
+
+
+def test_queue_offers_keyboard_shortcuts(mod_client, article):
+    comment = factories.make_comment(article=article, status=Status.PENDING)
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "admin-rtl/moderation.js" in html
+    assert "admin-rtl/moderation.css" in html
+    assert 'id="moderation-keys"' in html
+    assert "لوحة المفاتيح:" in html
+    moderate = reverse("admin:comments_comment_moderate", args=[comment.pk])
+    for value, key in (("approved", "A"), ("rejected", "R"), ("spam", "S")):
+        assert (
+            f'formaction="{moderate}" name="status" value="{value}" aria-keyshortcuts="{key}"'
+        ) in html
+
+
+def test_bulk_delete_still_works_on_the_annotated_queue(mod_client, article):
+    doomed = [factories.make_comment(article=article, status=Status.SPAM) for _ in range(3)]
+    response = mod_client.post(
+        CHANGELIST + "?status=spam",
+        {
+            "action": "delete_selected",
+            "_selected_action": [c.pk for c in doomed],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Comment.objects.filter(pk__in=[c.pk for c in doomed]).exists()

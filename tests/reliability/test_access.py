@@ -3,7 +3,7 @@
 The URLs are enumerated from ``admin.site._registry`` (each model's changelist, add,
 change, delete and history pages, plus every custom URL a model admin adds), so a new
 model or page cannot slip past this test: it fails until the table says who may open it.
-The table is written out by hand from PRODUCT.md's roles, not computed from the code
+The table is written out by hand from the roles table of README.md, not computed from the code
 that enforces them.
 """
 
