@@ -1,5 +1,6 @@
 """Account actions with side effects: creating readers, confirming email, mail, sign-in pacing."""
 
+import logging
 import re
 import time
 from hashlib import sha256
@@ -24,6 +25,7 @@ from . import two_factor
 from .backends import canonical_login
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 EMAIL_CONFIRMATION_SALT = "accounts.email-confirmation"
 
@@ -245,12 +247,17 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 def second_factor_notice_send(*, user: User, event: str) -> None:
     """Mail the account owner that their second factor changed ("added", "removed", "reset",
     "codes"): if it was not them, someone else knows their password."""
-    if user.email:
+    if not user.email:
+        return
+    try:
         mail_send(
             to=user.email,
             template="accounts/email/two_factor_changed",
             context={"user": user, "event": event},
         )
+    except Exception:
+        # A notice: the change itself is done and must not fail because mail is down.
+        logger.exception("Could not mail the two-factor notice %r to user %s", event, user.pk)
 
 
 def totp_device_confirm(*, device, token: str, name: str = "") -> list[str] | None:

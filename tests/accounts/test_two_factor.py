@@ -608,3 +608,23 @@ def test_the_owner_is_mailed_when_a_superuser_resets_it(device, mailoutbox):
     services.second_factor_reset(user=device.user, actor=admin)
     assert [m.to for m in mailoutbox] == [[device.user.email]]
     assert "أُعيد ضبط التحقق بخطوتين" in mailoutbox[0].subject
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_enrolment_still_works_when_the_mail_server_is_down(client, editor, settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenMailBackend"
+    client.force_login(editor)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=editor)
+    response = client.post(SETUP, {"code": code(device), "name": ""})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert "Could not mail the two-factor notice" in caplog.text
