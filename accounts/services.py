@@ -1,5 +1,6 @@
 """Account actions with side effects: creating readers, confirming email, mail, sign-in pacing."""
 
+import logging
 import re
 import time
 from hashlib import sha256
@@ -24,6 +25,7 @@ from . import two_factor
 from .backends import canonical_login
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 EMAIL_CONFIRMATION_SALT = "accounts.email-confirmation"
 
@@ -235,10 +237,34 @@ def recovery_codes_generate(*, user: User) -> list[str]:
     return codes
 
 
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """The user asked for new recovery codes: make them and tell the account owner."""
+    codes = recovery_codes_generate(user=user)
+    second_factor_notice_send(user=user, event="codes")
+    return codes
+
+
+def second_factor_notice_send(*, user: User, event: str) -> None:
+    """Mail the account owner that their second factor changed ("added", "removed", "reset",
+    "codes"): if it was not them, someone else knows their password."""
+    if not user.email:
+        return
+    try:
+        mail_send(
+            to=user.email,
+            template="accounts/email/two_factor_changed",
+            context={"user": user, "event": event},
+        )
+    except Exception:
+        # A notice: the change itself is done and must not fail because mail is down.
+        logger.exception("Could not mail the two-factor notice %r to user %s", event, user.pk)
+
+
 def totp_device_confirm(*, device, token: str, name: str = "") -> list[str] | None:
     """Confirm a new authenticator with a code it shows. Returns the new recovery codes when
     this is the user's first authenticator, [] when they already had codes, None when the
     code is wrong."""
+    codes = []
     with transaction.atomic():
         if not device.verify_token(two_factor.normalize_code(token)):
             return None
@@ -247,8 +273,9 @@ def totp_device_confirm(*, device, token: str, name: str = "") -> list[str] | No
         device.name = name.strip()[:64]
         device.save(update_fields=["confirmed", "name"])
         if first or two_factor.recovery_device(device.user) is None:
-            return recovery_codes_generate(user=device.user)
-    return []
+            codes = recovery_codes_generate(user=device.user)
+    second_factor_notice_send(user=device.user, event="added")
+    return codes
 
 
 def second_factor_verify(*, user: User, token: str):
@@ -274,6 +301,8 @@ def second_factor_device_revoke(*, user: User, device_id: int) -> bool:
         deleted, _ = TOTPDevice.objects.filter(user=user, pk=device_id).delete()
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             StaticDevice.objects.filter(user=user).delete()
+    if deleted:
+        second_factor_notice_send(user=user, event="removed")
     return bool(deleted)
 
 
@@ -296,3 +325,4 @@ def second_factor_reset(*, user: User, actor: User) -> None:
             change_message=message,
             single_object=True,
         )
+    second_factor_notice_send(user=user, event="reset")

@@ -231,7 +231,7 @@ class RecoveryCodesView(View):
         if not two_factor.has_authenticator(request.user):
             messages.error(request, _("Add an authenticator app first."))
             return redirect("admin:two_factor")
-        request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_generate(user=request.user)
+        request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_renew(user=request.user)
         messages.success(request, _("New recovery codes were made; the old ones no longer work."))
         return redirect("admin:two_factor_recovery_codes")
 

@@ -576,3 +576,55 @@ def test_a_command_resets_a_second_factor_when_no_superuser_can_sign_in(device):
 
     with pytest.raises(CommandError):
         call_command("two_factor_reset", "omar", by="omar", stdout=StringIO())
+
+
+# --- the account owner hears of every change ---------------------------------------------------
+
+
+def test_the_owner_is_mailed_in_arabic_when_an_authenticator_is_added(client, editor, mailoutbox):
+    client.force_login(editor)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=editor)
+    client.post(SETUP, {"code": code(device), "name": ""})
+    assert [m.to for m in mailoutbox] == [[editor.email]]
+    assert mailoutbox[0].subject == "أُضيف تطبيق مصادقة إلى حسابك في ليفانت 24"
+    assert "شخصاً آخر يعرف كلمة مرورك" in mailoutbox[0].body
+
+
+def test_the_owner_is_mailed_when_an_authenticator_is_removed(client, device, mailoutbox):
+    _verified(client, device)
+    client.post(reverse("admin:two_factor_revoke", args=[device.pk]))
+    assert [m.subject for m in mailoutbox] == ["حُذف تطبيق مصادقة من حسابك في ليفانت 24"]
+
+
+def test_the_owner_is_mailed_when_new_recovery_codes_are_made(client, device, mailoutbox):
+    _verified(client, device)
+    client.post(CODES)
+    assert [m.subject for m in mailoutbox] == ["رموز استرداد جديدة لحسابك في ليفانت 24"]
+
+
+def test_the_owner_is_mailed_when_a_superuser_resets_it(device, mailoutbox):
+    admin = factories.make_user(is_staff=True, is_superuser=True)
+    services.second_factor_reset(user=device.user, actor=admin)
+    assert [m.to for m in mailoutbox] == [[device.user.email]]
+    assert "أُعيد ضبط التحقق بخطوتين" in mailoutbox[0].subject
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_enrolment_still_works_when_the_mail_server_is_down(client, editor, settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenMailBackend"
+    client.force_login(editor)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=editor)
+    response = client.post(SETUP, {"code": code(device), "name": ""})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert "Could not mail the two-factor notice" in caplog.text
