@@ -1,7 +1,12 @@
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpResponsePermanentRedirect
 
 from .models import Redirect
 from .paths import lookup_keys
+
+logger = logging.getLogger(__name__)
 
 # Query parameters that name a WordPress post or page on any address ("/?p=123"): those
 # requests reach a live page (the home page), so they are looked up before it runs.
@@ -33,7 +38,12 @@ class RedirectFallbackMiddleware:
     @staticmethod
     def _redirect(request):
         keys = lookup_keys(request.path, request.GET.items())
-        rows = dict(Redirect.objects.matching(keys).values_list("old_path", "new_path"))
+        try:
+            rows = dict(Redirect.objects.matching(keys).values_list("old_path", "new_path"))
+        except DatabaseError:
+            # The page that was going to be served (a 404, the home page) is still right.
+            logger.warning("redirect lookup failed for %s", request.path, exc_info=True)
+            return None
         for key in reversed(keys):  # the most specific match wins
             if key in rows:
                 return HttpResponsePermanentRedirect(rows[key])

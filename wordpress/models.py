@@ -12,12 +12,11 @@ class ImportedItem(models.Model):
         USER = "user", _("Author")
         POST = "post", _("Post")
         COMMENT = "comment", _("Comment")
-        ATTACHMENT = "attachment", _("Attachment")
 
     site = models.CharField(_("WordPress site"), max_length=200)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     wp_id = models.BigIntegerField(_("WordPress id"))
-    # An article, comment or user id, or a stored file's name for an attachment.
+    # The id of the article, comment or user it became.
     target = models.CharField(_("imported as"), max_length=300)
     digest = models.CharField(_("fingerprint"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now=True)

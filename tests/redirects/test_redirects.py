@@ -118,3 +118,15 @@ def test_journalists_and_moderators_cannot_manage_redirects(client):
         user.groups.add(Group.objects.get(name=role))
         client.force_login(user)
         assert client.get(reverse("admin:redirects_redirect_changelist")).status_code == 403
+
+
+def test_a_database_error_during_the_lookup_keeps_the_404(client, monkeypatch):
+    from django.db import DatabaseError
+
+    from redirects.models import RedirectQuerySet
+
+    def broken(self, keys):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr(RedirectQuerySet, "matching", broken)
+    assert client.get("/old/path/").status_code == 404
