@@ -1,0 +1,85 @@
+"""Search latency in-process: the search page rendered by Django's test client, one request
+at a time, against the database in DATABASE_URL (seed it first with bench/seed.py).
+
+    DATABASE_URL=postgres://… python bench/search_latency.py --runs 200
+
+Every cache is off (dummy cache, page cache disabled): each row measures a full render,
+query and ranking included. Prints p50/p95/max per query and over all queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "levant24.settings.dev")
+os.environ["CACHE_URL"] = "dummycache://"
+os.environ["PAGE_CACHE_ENABLED"] = "False"
+os.environ.setdefault("DEBUG", "False")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+QUERIES = [
+    "دمشق",  # the make bench row: a word in a large share of the archive
+    "حلب الاقتصاد",
+    "المدارس",
+    "اللاجئين",
+    "بالكهرباء",
+    '"الحكومة المجلس"',
+    "مطار 99999",
+    "بوتن",  # nothing matches: the trigram fallback runs
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from articles.models import Article
+
+    print(f"{connection.vendor}, {Article.objects.count()} articles, {args.runs} runs a query")
+    client = Client()
+    url = reverse("articles:search")
+    everything = []
+    for query in QUERIES:
+        client.get(url, {"q": query})  # warm the process (imports, first query plans)
+        times = []
+        count = 0
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            response = client.get(url, {"q": query})
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+            count = response.context["result_count"]
+        everything += times
+        print(
+            f"{query:>22}  results {count:>6}  p50 {statistics.median(times):6.1f} ms  "
+            f"p95 {percentile(times, 0.95):6.1f} ms  max {max(times):6.1f} ms"
+        )
+    print(
+        f"{'all queries':>22}  p50 {statistics.median(everything):6.1f} ms  "
+        f"p95 {percentile(everything, 0.95):6.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
