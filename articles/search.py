@@ -33,6 +33,7 @@ MAX_QUERY_LENGTH = 200
 # word by rank is what made search slow on a large archive.
 RANK_WINDOW = 500
 MAX_QUERY_GROUPS = 20
+MAX_TERM_LENGTH = 100
 
 
 def normalize_arabic(text: str) -> str:
@@ -52,7 +53,12 @@ def _token(terms) -> str:
 def _field_line(text: str) -> str:
     """One field of the document: a token per word (stop words left out), each token the
     word's terms between bars, so that ``|term|`` finds a word by any of its terms."""
-    return " ".join(_token(terms) for terms in analyzer.text_terms(text))
+    return " ".join(
+        _token(terms)
+        for terms in analyzer.text_terms(text)
+        # PostgreSQL refuses a lexeme over 2 KB; no reader searches for such a "word".
+        if max(map(len, terms)) <= MAX_TERM_LENGTH
+    )
 
 
 # Tags of sanitised HTML; a quoted attribute value may hold a ">".

@@ -103,6 +103,7 @@ def test_every_admin_page_is_arabic_for_the_site_admin(client, newsroom_content)
         reverse("admin:articles_section_delete", args=[section.pk]),
         reverse("admin:auth_user_password_change", args=[boss.pk]),
         reverse("admin:password_change"),
+        reverse("admin:comments_bannedword_test"),
     ]
     checked, leaks = 0, {}
     for url in [reverse("admin:index"), *admin_pages(obj_for), *more]:
@@ -188,7 +189,8 @@ def test_every_admin_page_a_role_opens_is_arabic(client, newsroom_content, role)
         return model._default_manager.order_by("pk").first()
 
     checked, refused, leaks = 0, 0, {}
-    for url in [reverse("admin:index"), *admin_pages(obj_for)]:
+    tools = [reverse("admin:comments_bannedword_test")]
+    for url in [reverse("admin:index"), *admin_pages(obj_for), *tools]:
         response = client.get(url, follow=True)
         assert response.status_code in (200, 403), url
         if response.status_code == 403:

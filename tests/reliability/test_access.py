@@ -84,7 +84,9 @@ EXPECTED = {
         "change": "NNNNYY",
         "delete": "NNNNYY",
         "history": "NNNNYY",
+        "test": "NNNNYY",  # try a sentence against the word filter
     },
+    "comments.InnocentWord": dict.fromkeys(STANDARD, "NNNNYY"),
     "comments.ModerationSettings": {  # one set of rules: the list opens it
         "changelist": "NNNNRR",
         "add": "NNNNNN",
