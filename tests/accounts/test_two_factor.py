@@ -447,7 +447,7 @@ def test_a_superuser_resets_someones_second_factor_and_it_is_in_the_history(clie
         {"action": "reset_second_factor", "_selected_action": [device.user.pk]},
         follow=True,
     )
-    assert "أُعيد ضبط التحقق بخطوتين لهم: 1" in response.content.decode()
+    assert "أُعيد ضبط التحقق بخطوتين لمستخدم واحد" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=device.user).exists()
     assert not StaticDevice.objects.filter(user=device.user).exists()
     entry = LogEntry.objects.get(object_id=str(device.user.pk))
