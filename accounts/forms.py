@@ -120,3 +120,9 @@ class ResetRequestForm(PasswordResetForm):
         for user in super().get_users(email):
             if services.password_reset_mail_allowed(user=user):
                 yield user
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # Sent by the task queue after the request; the task builds the link itself.
+        services.password_reset_mail_send(
+            user=context["user"], domain=context["domain"], protocol=context["protocol"]
+        )

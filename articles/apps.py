@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import cache
+        from . import cache, tasks
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -21,3 +21,4 @@ class ArticlesConfig(AppConfig):
                 reversion.register(model, exclude=("search_document", "search_vector"))
 
         cache.connect_signals()
+        tasks.connect_signals()

@@ -14,7 +14,6 @@ from taggit.managers import TaggableManager
 
 from .fields import SanitizedHTMLField
 from .images import validate_image_upload
-from .search import build_search_document, search_vector_expression, uses_postgres
 
 
 def arabic_slugify(text: str) -> str:
@@ -137,6 +136,10 @@ def video_embed_url(url: str) -> str | None:
     return None
 
 
+# The fields the search document is built from.
+SEARCHED_FIELDS = ("title", "lead", "body")
+
+
 class Article(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(_("title"), max_length=250)
@@ -198,8 +201,8 @@ class Article(models.Model):
         help_text=_("A YouTube or Vimeo link."),
     )
 
-    # Search: normalized, stemmed words of title, lead and body (one line each),
-    # computed on every save; on PostgreSQL also as a weighted tsvector.
+    # Search: normalized, stemmed words of title, lead and body (one line each), rebuilt
+    # by a task after a save that changes them; on PostgreSQL also as a weighted tsvector.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
@@ -227,31 +230,30 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # The search document is rebuilt by a task after the commit when the text changed
+        # (articles.tasks.search_document_rebuild), so a save stays fast.
         if not self.slug:
             self.slug = arabic_slugify(self.title)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            update_fields = set(update_fields)
-            if update_fields & {"title", "lead", "body"}:
-                update_fields.add("search_document")
-            kwargs["update_fields"] = update_fields
-        # Stemming the body is the costly part of a save: skip it when the text is not written
-        # (publishing, featuring and the like save a few other columns only).
-        if update_fields is None or "search_document" in update_fields:
-            self.search_document = build_search_document(
-                title=self.title, lead=self.lead, body_html=self.body
-            )
         super().save(*args, **kwargs)
-        if uses_postgres(kwargs.get("using") or self._state.db) and (
-            update_fields is None or "search_document" in update_fields
-        ):
-            # The tsvector is derived from the column just written, in the database.
-            type(self)._base_manager.using(self._state.db).filter(pk=self.pk).update(
-                search_vector=search_vector_expression()
-            )
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The text as loaded: a save that changes it queues a new search document.
+        instance._loaded_text = instance._text()
+        return instance
+
+    def _text(self):
+        # Read from __dict__: a deferred field must not be loaded just to be compared.
+        return tuple(self.__dict__.get(name) for name in SEARCHED_FIELDS)
+
+    @property
+    def text_changed(self) -> bool:
+        """The title, lead or body differ from what was loaded (or the article is new)."""
+        return getattr(self, "_loaded_text", None) != self._text()
 
     @property
     def is_public(self) -> bool:
@@ -370,3 +372,24 @@ class SiteSettings(models.Model):
             ("whatsapp", _("WhatsApp"), self.whatsapp_url),
         ]
         return [link for link in links if link[2]]
+
+
+class ImageRenditions(models.Model):
+    """The renditions made for one stored image (any model's image field), by file name.
+    Written by the rendition task; a page reads it to build its srcset."""
+
+    name = models.CharField(max_length=255, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # [[width, height], ...] of each rendition, narrowest first.
+    sizes = models.JSONField(default=list)
+    # Extension of the renditions in the original's format ("jpg", "png" or "webp").
+    extension = models.CharField(max_length=5)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("image renditions")
+        verbose_name_plural = _("image renditions")
+
+    def __str__(self):
+        return self.name

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Status
+from .search import build_search_document, search_vector_expression, uses_postgres
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -111,3 +112,18 @@ def article_send_back(*, article: Article, by, note: str) -> Article:
     article.status = Status.DRAFT
     article.review_note = note
     return _save(article, by=by, comment=_("Sent back to the author"))
+
+
+def article_search_document_rebuild(*, article_id: int) -> bool:
+    """Rebuild one article's search document from its current text (the task's work; safe
+    to repeat). Writes the columns directly: no save, no signals, no new revision."""
+    article = Article._base_manager.filter(pk=article_id).only("title", "lead", "body").first()
+    if article is None:
+        return False
+    document = build_search_document(title=article.title, lead=article.lead, body_html=article.body)
+    rows = Article._base_manager.filter(pk=article_id)
+    rows.update(search_document=document)
+    if uses_postgres(rows.db):
+        # The tsvector is derived from the column just written, in the database.
+        rows.update(search_vector=search_vector_expression())
+    return True

@@ -34,14 +34,16 @@ def responsive_image(field_file, *, alt="", sizes="100vw", eager=False, css_clas
             extra,
             loading,
         )
-    # Browsers without WebP take the original from the <img>.
+    # Browsers without WebP take the renditions in the original's format from the <img>.
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
-        '<img src="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">'
-        "</picture>",
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} loading="{}" '
+        'decoding="async"></picture>',
         image.srcset,
         sizes,
         image.src,
+        image.fallback_srcset,
+        sizes,
         image.width,
         image.height,
         alt,

@@ -13,7 +13,7 @@ from django.conf import settings
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-SOURCES = ["levant24", "articles", "comments", "accounts", "templates"]
+SOURCES = ["levant24", "core", "articles", "comments", "accounts", "templates"]
 
 
 def _entries(catalogue):

@@ -1,0 +1,73 @@
+"""Article work done off the request path: image renditions and search documents."""
+
+from celery import shared_task
+from django.core.files.storage import storages
+from django.db.models.signals import post_save, pre_save
+
+from core.tasks import RETRY_POLICY, enqueue_after_commit
+
+from . import images, services
+
+
+@shared_task(**RETRY_POLICY)
+def make_renditions(name: str) -> bool:
+    """Every rendition of the uploaded image ``name`` (default storage)."""
+    return images.renditions_make(storages["default"], name) is not None
+
+
+@shared_task(**RETRY_POLICY)
+def search_document_rebuild(article_id: int) -> bool:
+    return services.article_search_document_rebuild(article_id=article_id)
+
+
+# --- hooks: what queues the tasks ------------------------------------------------------------
+
+
+def _image_fields(model):
+    from django.db.models import ImageField
+
+    return [f for f in model._meta.concrete_fields if isinstance(f, ImageField)]
+
+
+def _note_new_uploads(sender, instance, raw=False, **kwargs):
+    # Before the save the upload is not in storage yet; after it, its stored name is known.
+    if raw:
+        return
+    instance._new_uploads = [
+        field.attname
+        for field in _image_fields(sender)
+        if (file := getattr(instance, field.attname)) and not getattr(file, "_committed", True)
+    ]
+
+
+def _queue_renditions(sender, instance, raw=False, **kwargs):
+    for attname in getattr(instance, "_new_uploads", ()):
+        file = getattr(instance, attname)
+        if file and file.name:
+            enqueue_after_commit(make_renditions, file.name)
+    instance._new_uploads = []
+
+
+def _queue_search_document(sender, instance, raw=False, update_fields=None, **kwargs):
+    from .models import SEARCHED_FIELDS
+
+    if update_fields is not None and not set(update_fields) & set(SEARCHED_FIELDS):
+        return
+    if raw or instance.text_changed:
+        enqueue_after_commit(search_document_rebuild, instance.pk)
+        instance._loaded_text = instance._text()
+
+
+def connect_signals() -> None:
+    from django.conf import settings
+
+    from .models import KIND_PROXIES, Article
+
+    for model in (Article, *KIND_PROXIES.values(), settings.AUTH_USER_MODEL):
+        uid = f"articles.tasks.{model if isinstance(model, str) else model.__name__}"
+        pre_save.connect(_note_new_uploads, sender=model, dispatch_uid=f"{uid}.uploads")
+        post_save.connect(_queue_renditions, sender=model, dispatch_uid=f"{uid}.renditions")
+    for model in (Article, *KIND_PROXIES.values()):
+        post_save.connect(
+            _queue_search_document, sender=model, dispatch_uid=f"search.{model.__name__}"
+        )
