@@ -81,7 +81,9 @@ def _send(task, *, args, kwargs, task_id) -> None:
             raise TaskFailed(f"{task.name}[{task_id}] {result.state}: {result.result!r}")
         return
     timeout = app.conf.broker_connection_timeout
-    with app.connection_for_write(connect_timeout=timeout) as conn:
+    # One connection attempt, no waiting between retries: a request never sleeps on the broker.
+    once_only = {"max_retries": 1, "interval_start": 0}
+    with app.connection_for_write(connect_timeout=timeout, transport_options=once_only) as conn:
         task.apply_async(args=args, kwargs=kwargs, task_id=task_id, connection=conn, retry=False)
 
 
@@ -157,7 +159,7 @@ def broker_ping(*, timeout: float = 1.0) -> bool:
     """Open a connection to the broker (a real round trip; not for every request)."""
     try:
         with current_app.connection_for_write(connect_timeout=timeout) as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
     except Exception as exc:
         logger.warning("broker check failed: %s", exc)
         return False
