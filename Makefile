@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve bench load-test fault-test lint messages check clean gettext browser-deps
+.PHONY: run test install migrate demo serve worker bench load-test fault-test lint messages check clean gettext browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,17 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py levant24.wsgi
+
+# A task worker with its scheduler (beat: the outbox drain and the moderator digest every
+# minute) for one machine; production runs them as separate units (docs/deploy.md). Needs a
+# broker: CELERY_BROKER_URL defaults to the local RabbitMQ here.
+worker: export DJANGO_SETTINGS_MODULE ?= levant24.settings.dev
+worker: export CELERY_BROKER_URL ?= amqp://guest:guest@127.0.0.1:5672//
+WORKER_CONCURRENCY ?= 2
+worker: install
+	$(MANAGE) migrate --noinput
+	exec $(VENV)/bin/celery -A levant24 worker --beat --schedule=$(VENV)/celerybeat-schedule \
+	  --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO
 
 # Load test against `make serve` on PostgreSQL (database levant24_bench); see docs/performance.md.
 # ARTICLES get the comments; SEARCH_ARTICLES is the total (an older archive) that search runs over.

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from functools import partial
+from importlib import import_module
 
 from celery import current_app
 from django.conf import settings
@@ -87,6 +88,12 @@ def _send(task, *, args, kwargs, task_id) -> None:
         task.apply_async(args=args, kwargs=kwargs, task_id=task_id, connection=conn, retry=False)
 
 
+def _task(name: str):
+    # The module that defines the task may not be imported yet in this process.
+    import_module(name.rpartition(".")[0])
+    return current_app.tasks[name]
+
+
 def broker_retry_seconds() -> int:
     return getattr(settings, "OUTBOX_BROKER_RETRY_SECONDS", BROKER_RETRY_SECONDS)
 
@@ -98,7 +105,7 @@ def publish(message: OutboxMessage) -> bool:
         _state["backlog"] = True
         return False
     try:
-        task = current_app.tasks[message.task_name]
+        task = _task(message.task_name)
         _send(task, args=message.args, kwargs=message.kwargs, task_id=str(message.id))
     except TaskFailed as exc:
         _state["backlog"] = True
@@ -129,10 +136,12 @@ def drain(*, min_age_seconds: int | None = None, limit: int = 500) -> int:
     _state["down_until"] = 0.0  # an explicit drain always tries the broker
     cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
     sent = 0
-    with transaction.atomic():
-        rows = OutboxMessage.objects.filter(created_at__lte=cutoff).order_by("created_at")
-        if connection.features.has_select_for_update_skip_locked:
-            # Two drains at once (two workers starting) take different rows.
+    rows = OutboxMessage.objects.filter(created_at__lte=cutoff).order_by("created_at")
+    locking = connection.features.has_select_for_update_skip_locked
+    # With row locks (PostgreSQL), two drains at once take different rows. Without them
+    # (SQLite) no transaction is held: the worker writes while the drain publishes.
+    with transaction.atomic() if locking else nullcontext():
+        if locking:
             rows = rows.select_for_update(skip_locked=True)
         if _eager():
             # Run here: a task that keeps failing is left for someone to look at.
