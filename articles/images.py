@@ -196,6 +196,15 @@ def _responsive_from(record, storage) -> ResponsiveImage:
     )
 
 
+def renditions_wanted(name: str) -> bool:
+    """True when the renditions of ``name`` are not known to exist and no task was queued
+    for them in the last ten minutes (cache only; no query, no file access)."""
+    found = cache.get(_cache_key(name))
+    if found is not None and found != _MISSING:
+        return False
+    return cache.add(_cache_key(name) + ":queued", 1, timeout=600)
+
+
 def responsive_image(field_file) -> ResponsiveImage | None:
     """The renditions of an uploaded image, or None while they are not made yet (the page
     then shows the original). Reads the cache, then the database; never makes an image."""

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 from django.core.files.storage import storages
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save
 
 from core.tasks import RETRY_POLICY, enqueue_after_commit
 
@@ -29,23 +29,15 @@ def _image_fields(model):
     return [f for f in model._meta.concrete_fields if isinstance(f, ImageField)]
 
 
-def _note_new_uploads(sender, instance, raw=False, **kwargs):
-    # Before the save the upload is not in storage yet; after it, its stored name is known.
-    if raw:
-        return
-    instance._new_uploads = [
-        field.attname
-        for field in _image_fields(sender)
-        if (file := getattr(instance, field.attname)) and not getattr(file, "_committed", True)
-    ]
-
-
-def _queue_renditions(sender, instance, raw=False, **kwargs):
-    for attname in getattr(instance, "_new_uploads", ()):
-        file = getattr(instance, attname)
-        if file and file.name:
+def _queue_renditions(sender, instance, update_fields=None, **kwargs):
+    # Any save that writes an image field without known renditions queues them: a form
+    # upload, FieldFile.save(), or an older image saved again (the task keeps what exists).
+    for field in _image_fields(sender):
+        if update_fields is not None and field.attname not in update_fields:
+            continue
+        file = getattr(instance, field.attname)
+        if file and file.name and images.renditions_wanted(file.name):
             enqueue_after_commit(make_renditions, file.name)
-    instance._new_uploads = []
 
 
 def _queue_search_document(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -65,7 +57,6 @@ def connect_signals() -> None:
 
     for model in (Article, *KIND_PROXIES.values(), settings.AUTH_USER_MODEL):
         uid = f"articles.tasks.{model if isinstance(model, str) else model.__name__}"
-        pre_save.connect(_note_new_uploads, sender=model, dispatch_uid=f"{uid}.uploads")
         post_save.connect(_queue_renditions, sender=model, dispatch_uid=f"{uid}.renditions")
     for model in (Article, *KIND_PROXIES.values()):
         post_save.connect(

@@ -205,3 +205,11 @@ def test_template_tag_falls_back_to_the_original_when_the_file_is_unreadable(_me
     html = tag(article)
     assert f'<img src="{article.image.url}"' in html
     assert "srcset" not in html
+
+
+def test_an_image_saved_through_the_file_field_gets_renditions_too():
+    article = make_article()
+    upload = make_image_file(size=(700, 400))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        article.image.save("souq.jpg", upload, save=True)
+    assert [r.width for r in responsive_image(article.image).renditions] == [320, 640, 700]
