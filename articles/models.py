@@ -385,7 +385,7 @@ class ImageRenditions(models.Model):
     sizes = models.JSONField(default=list)
     # Extension of the renditions in the original's format ("jpg", "png" or "webp").
     extension = models.CharField(max_length=5)
-    created_at = models.DateTimeField(auto_now=True)
+    made_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("image renditions")

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('height', models.PositiveIntegerField()),
                 ('sizes', models.JSONField(default=list)),
                 ('extension', models.CharField(max_length=5)),
-                ('created_at', models.DateTimeField(auto_now=True)),
+                ('made_at', models.DateTimeField(auto_now=True)),
             ],
             options={
                 'verbose_name': 'image renditions',

@@ -64,9 +64,9 @@ def site(tmp_path_factory, rabbitmq):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "CELERY_BROKER_URL": rabbitmq,
         "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "False",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     (tmp_path / "mail").mkdir()
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
