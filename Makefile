@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve edge bench load-test fault-test lint messages check clean gettext browser-deps varnish-deps
+.PHONY: run test install migrate demo serve edge worker bench load-test fault-test lint messages check clean gettext browser-deps varnish-deps broker-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,7 +65,14 @@ varnish-deps:
 	  echo "*** notice: varnishd is missing and cannot be installed here: the edge tests will be skipped ***"; \
 	fi
 
-test: install check gettext browser-deps varnish-deps
+
+# The real-worker tests need RabbitMQ on 127.0.0.1:5672; they are skipped without it (CI=true
+# makes them fail instead).
+broker-check: install
+	@$(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5672), 2).close()" 2>/dev/null || \
+	  echo "*** notice: RabbitMQ is not reachable at 127.0.0.1:5672: the real-worker tests will be skipped ***"
+
+test: install check gettext browser-deps varnish-deps broker-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
@@ -100,6 +107,17 @@ serve: install
 # (deploy/varnish/default.vcl) on http://127.0.0.1:8080, in the foreground; Ctrl-C stops both.
 edge: varnish-deps install
 	exec deploy/varnish/edge.sh
+
+# A task worker with its scheduler (beat: the outbox drain and the moderator digest every
+# minute) for one machine; production runs them as separate units (docs/deploy.md). Needs a
+# broker: CELERY_BROKER_URL defaults to the local RabbitMQ here.
+worker: export DJANGO_SETTINGS_MODULE ?= levant24.settings.dev
+worker: export CELERY_BROKER_URL ?= amqp://guest:guest@127.0.0.1:5672//
+WORKER_CONCURRENCY ?= 2
+worker: install
+	$(MANAGE) migrate --noinput
+	exec $(VENV)/bin/celery -A levant24 worker --beat --schedule=$(VENV)/celerybeat-schedule \
+	  --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO
 
 # Load test against `make serve` on PostgreSQL (database levant24_bench); see docs/performance.md.
 # ARTICLES get the comments; SEARCH_ARTICLES is the total (an older archive) that search runs over.

@@ -127,6 +127,11 @@ class ResetRequestForm(PasswordResetForm):
             if services.password_reset_mail_allowed(user=user):
                 yield user
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # Sent by the task queue after the request; the task builds the link itself.
+        services.password_reset_mail_send(
+            user=context["user"], domain=context["domain"], protocol=context["protocol"]
+        )
 
 def _code_field(label):
     return forms.CharField(

@@ -21,6 +21,8 @@ from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.tasks import enqueue_after_commit
+
 from . import two_factor
 from .backends import canonical_login
 
@@ -124,7 +126,22 @@ def email_confirmation_token(*, user: User) -> str:
 
 
 def email_confirmation_send(*, user: User, base_url: str) -> None:
-    """Mail the confirmation link; `base_url` is the site's scheme and host."""
+    """Queue the confirmation mail (sent after the commit); `base_url` is the site's
+    scheme and host."""
+    from .tasks import send_confirmation_email
+
+    enqueue_after_commit(send_confirmation_email, user.pk, base_url)
+
+
+def password_reset_mail_send(*, user: User, domain: str, protocol: str) -> None:
+    """Queue the password-reset mail; the task makes the link when it runs."""
+    from .tasks import send_password_reset_email
+
+    enqueue_after_commit(send_password_reset_email, user.pk, domain, protocol)
+
+
+def email_confirmation_mail(*, user: User, base_url: str) -> None:
+    """Mail the confirmation link now (the task's work)."""
     path = reverse("accounts:confirm_email", kwargs={"token": email_confirmation_token(user=user)})
     mail_send(
         to=user.email,

@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
         import reversion
         from reversion.signals import post_revision_commit
 
-        from . import edge, months, revisions, search
+        from . import edge, months, revisions, search, tasks
         from .models import KIND_PROXIES, Article
 
         # Every saved version of an article is kept; the kind proxies share
@@ -25,3 +25,4 @@ class ArticlesConfig(AppConfig):
         search.connect_signals()
         months.install()
         post_revision_commit.connect(revisions.record_tags, dispatch_uid="articles_record_tags")
+        tasks.connect_signals()

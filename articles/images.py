@@ -71,10 +71,24 @@ def validate_image_upload(file) -> None:
 
 
 # Responsive renditions ------------------------------------------------------
+# Made once, at upload, by a task (articles.tasks.make_renditions): each width in WebP and in
+# the original's format (JPEG stays JPEG; PNG and GIF give PNG). Pages never make one: until
+# the task has run they show the original.
 
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1600)
 RENDITION_QUALITY = 80
-_RENDITION_CACHE_PREFIX = "articles:rendition:v1:"
+_RENDITION_CACHE_PREFIX = "articles:rendition:v2:"
+# A page that found no renditions asks the database again after this many seconds (the
+# task also stores its result in the cache as soon as it is done).
+_MISSING_SECONDS = 300
+_MISSING = "missing"
+# Format of the original -> (Pillow format, extension) of its same-format renditions.
+_FALLBACK_FORMATS = {
+    "JPEG": ("JPEG", "jpg"),
+    "PNG": ("PNG", "png"),
+    "GIF": ("PNG", "png"),
+    "WEBP": ("WEBP", "webp"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,59 +100,125 @@ class Rendition:
 
 @dataclass(frozen=True)
 class ResponsiveImage:
-    """The original's size and its WebP renditions, narrowest first."""
+    """The original's size and its renditions, narrowest first: WebP, and the same widths
+    in the original's format for browsers without WebP."""
 
     src: str
     width: int
     height: int
     renditions: tuple[Rendition, ...]
+    fallbacks: tuple[Rendition, ...] = ()
 
     @property
     def srcset(self) -> str:
         return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
 
+    @property
+    def fallback_srcset(self) -> str:
+        return ", ".join(f"{r.url} {r.width}w" for r in self.fallbacks)
 
-def rendition_name(name: str, width: int) -> str:
+
+def rendition_name(name: str, width: int, extension: str = "webp") -> str:
     path = PurePosixPath(name)
-    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{width}w.webp")
+    return str(PurePosixPath("renditions") / path.parent / f"{path.stem}-{width}w.{extension}")
 
 
-def _make_renditions(field_file) -> ResponsiveImage | None:
-    storage = field_file.storage
+def _cache_key(name: str) -> str:
+    return _RENDITION_CACHE_PREFIX + hashlib.sha256(name.encode()).hexdigest()
+
+
+def _save_resized(storage, img, name, size, pil_format) -> None:
+    if storage.exists(name):  # made by an earlier run of the task
+        return
+    resized = img.resize(size, Image.Resampling.LANCZOS)
+    if pil_format == "JPEG" and resized.mode != "RGB":
+        resized = resized.convert("RGB")
+    buffer = io.BytesIO()
+    options = {"quality": RENDITION_QUALITY}
+    if pil_format == "WEBP":
+        options["method"] = 4
+    elif pil_format == "JPEG":
+        options["optimize"] = True
+    else:
+        options = {"optimize": True}
+    resized.save(buffer, pil_format, **options)
+    storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def renditions_make(storage, name: str) -> ResponsiveImage | None:
+    """Write every rendition of the stored image ``name`` (those already there are kept)
+    and record them. The task's work; safe to repeat. None when the file cannot be read."""
+    from .models import ImageRenditions
+
     try:
-        with storage.open(field_file.name, "rb") as fh, Image.open(fh) as img:
+        with storage.open(name, "rb") as fh, Image.open(fh) as img:
+            original_format = img.format
             img = ImageOps.exif_transpose(img)
             width, height = img.size
             if img.mode not in ("RGB", "RGBA"):
                 img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-            renditions = []
+            pil_format, extension = _FALLBACK_FORMATS.get(original_format, ("PNG", "png"))
+            sizes = []
             # Every standard width below the original, then the original (capped).
             widths = [w for w in RENDITION_WIDTHS if w < width]
             widths.append(min(width, RENDITION_WIDTHS[-1]))
             for target in widths:
-                target_height = max(1, round(height * target / width))
-                name = rendition_name(field_file.name, target)
-                if not storage.exists(name):
-                    resized = img.resize((target, target_height), Image.Resampling.LANCZOS)
-                    buffer = io.BytesIO()
-                    resized.save(buffer, "WEBP", quality=RENDITION_QUALITY, method=4)
-                    storage.save(name, ContentFile(buffer.getvalue()))
-                renditions.append(Rendition(storage.url(name), target, target_height))
+                size = (target, max(1, round(height * target / width)))
+                _save_resized(storage, img, rendition_name(name, target), size, "WEBP")
+                if extension != "webp":
+                    _save_resized(
+                        storage, img, rendition_name(name, target, extension), size, pil_format
+                    )
+                sizes.append(list(size))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        logger.warning("renditions failed for %s", field_file.name, exc_info=True)
+        logger.warning("renditions failed for %s", name, exc_info=True)
         return None
-    return ResponsiveImage(field_file.url, width, height, tuple(renditions))
+    record, _created = ImageRenditions.objects.update_or_create(
+        name=name,
+        defaults={"width": width, "height": height, "sizes": sizes, "extension": extension},
+    )
+    image = _responsive_from(record, storage)
+    cache.set(_cache_key(name), image, timeout=60 * 60 * 24 * 30)
+    return image
+
+
+def _responsive_from(record, storage) -> ResponsiveImage:
+    webp, fallbacks = [], []
+    for width, height in record.sizes:
+        webp.append(Rendition(storage.url(rendition_name(record.name, width)), width, height))
+        fallbacks.append(
+            Rendition(
+                storage.url(rendition_name(record.name, width, record.extension)), width, height
+            )
+        )
+    return ResponsiveImage(
+        storage.url(record.name), record.width, record.height, tuple(webp), tuple(fallbacks)
+    )
+
+
+def renditions_wanted(name: str) -> bool:
+    """True when the renditions of ``name`` are not known to exist and no task was queued
+    for them in the last ten minutes (cache only; no query, no file access)."""
+    found = cache.get(_cache_key(name))
+    if found is not None and found != _MISSING:
+        return False
+    return cache.add(_cache_key(name) + ":queued", 1, timeout=600)
 
 
 def responsive_image(field_file) -> ResponsiveImage | None:
-    """WebP renditions of an uploaded image, made on first use and then remembered."""
+    """The renditions of an uploaded image, or None while they are not made yet (the page
+    then shows the original). Reads the cache, then the database; never makes an image."""
+    from .models import ImageRenditions
+
     if not field_file or not field_file.name:
         return None
-    key = _RENDITION_CACHE_PREFIX + hashlib.sha256(field_file.name.encode()).hexdigest()
+    key = _cache_key(field_file.name)
     found = cache.get(key)
     if found is None:
-        found = _make_renditions(field_file)
-        if found is None:
+        record = ImageRenditions.objects.filter(name=field_file.name).first()
+        if record is None:
+            cache.set(key, _MISSING, timeout=_MISSING_SECONDS)
             return None
+        found = _responsive_from(record, field_file.storage)
         cache.set(key, found, timeout=60 * 60 * 24 * 30)
-    return found
+    return None if found == _MISSING else found

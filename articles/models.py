@@ -137,6 +137,10 @@ def video_embed_url(url: str) -> str | None:
     return None
 
 
+# The fields the search document is built from.
+SEARCHED_FIELDS = ("title", "lead", "body")
+
+
 class Article(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(_("title"), max_length=250)
@@ -253,6 +257,22 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The text as loaded: a save that changes it queues a new search document.
+        instance._loaded_text = instance._text()
+        return instance
+
+    def _text(self):
+        # Read from __dict__: a deferred field must not be loaded just to be compared.
+        return tuple(self.__dict__.get(name) for name in SEARCHED_FIELDS)
+
+    @property
+    def text_changed(self) -> bool:
+        """The title, lead or body differ from what was loaded (or the article is new)."""
+        return getattr(self, "_loaded_text", None) != self._text()
 
     @property
     def is_public(self) -> bool:
@@ -421,3 +441,24 @@ class ArticleVersionTags(models.Model):
 
     def __str__(self):
         return "، ".join(self.names)
+
+
+class ImageRenditions(models.Model):
+    """The renditions made for one stored image (any model's image field), by file name.
+    Written by the rendition task; a page reads it to build its srcset."""
+
+    name = models.CharField(max_length=255, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # [[width, height], ...] of each rendition, narrowest first.
+    sizes = models.JSONField(default=list)
+    # Extension of the renditions in the original's format ("jpg", "png" or "webp").
+    extension = models.CharField(max_length=5)
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("image renditions")
+        verbose_name_plural = _("image renditions")
+
+    def __str__(self):
+        return self.name

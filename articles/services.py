@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .models import Article, Status
+from .search import article_search_document, search_vector_expression, uses_postgres
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -240,3 +241,18 @@ def _tell_author(*, article: Article, by, event: str) -> None:
         body = render_to_string("articles/email/article_workflow.txt", context)
     recipient = author.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+
+
+def article_search_document_rebuild(*, article_id: int) -> bool:
+    """Rebuild one article's search document from its current text (the task's work; safe
+    to repeat). Writes the columns directly: no save, no signals, no new revision."""
+    article = Article._base_manager.select_related("section").filter(pk=article_id).first()
+    if article is None:
+        return False
+    document = article_search_document(article)
+    rows = Article._base_manager.filter(pk=article_id)
+    rows.update(search_document=document)
+    if uses_postgres(rows.db):
+        # The tsvector is derived from the column just written, in the database.
+        rows.update(search_vector=search_vector_expression())
+    return True

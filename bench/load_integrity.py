@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -82,6 +83,36 @@ def prepare_database(args) -> None:
     )
 
 
+def set_moderators(args) -> None:
+    """``--moderators N``: exactly N active moderators with an address, moderator mail on,
+    every comment held for moderation, and no digest sent yet."""
+    code = (
+        "from django.contrib.auth import get_user_model\n"
+        "from django.contrib.auth.models import Group\n"
+        "from comments.models import ModerationSettings as M, ModeratorDigest\n"
+        "User = get_user_model(); group, _ = Group.objects.get_or_create(name='moderator')\n"
+        "User.objects.filter(username__startswith='load-moderator-').delete()\n"
+        "for user in User.objects.filter(groups=group): user.groups.remove(group)\n"
+        f"for n in range({args.moderators}):\n"
+        "    u = User.objects.create_user(username=f'load-moderator-{n}',"
+        " email=f'load-moderator-{n}@example.org', is_staff=True)\n"
+        "    u.groups.add(group)\n"
+        "ModeratorDigest.objects.all().delete()\n"
+        "m = M.load(); m.notify_moderators = True; m.hold_all = True; m.save()\n"
+    )
+    subprocess.run(
+        [PY, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=django_env(args),
+        check=True,
+    )
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
 def db_rows(url: str, sql: str, params=()) -> list[tuple]:
     import psycopg
 
@@ -137,6 +168,7 @@ class Stats:
         self.accepted: list[str] = []
         self.unconfirmed = 0
         self.errors = collections.Counter()
+        self.post_seconds: list[float] = []
 
     def hit(self, kind: str, status: int, path: str):
         with self.lock:
@@ -198,7 +230,10 @@ def commenter(port, targets, stats: Stats, stop: threading.Event, worker: int, r
                 "parent": "",
                 "homepage": "",
             }
+            started = time.perf_counter()
             status, headers, body = browser.request("POST", f"/comments/post/{article_id}/", form)
+            with stats.lock:
+                stats.post_seconds.append(time.perf_counter() - started)
             stats.hit("comment POST", status, path)
             if status == 302 and "#comment-" in headers.get("Location", ""):
                 with stats.lock:
@@ -276,10 +311,21 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--cache-url", default=os.environ.get("LOAD_CACHE_URL", ""))
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    parser.add_argument(
+        "--moderators",
+        type=int,
+        default=0,
+        help="N moderators with moderator mail on (0: mail off); mail goes to a folder",
+    )
     args = parser.parse_args()
 
     if not args.reuse:
         prepare_database(args)
+    mail_dir = None
+    if args.moderators:
+        set_moderators(args)
+        mail_dir = Path(tempfile.mkdtemp(prefix="levant24-load-mail-"))
+        os.environ["EMAIL_URL"] = f"filemail:///{mail_dir}"
     targets = collect_targets(args)
     run_id = f"load-{uuid.uuid4().hex[:10]}"
     server = Server(args)
@@ -325,6 +371,19 @@ def main() -> int:
     print(f"comments refused: {sum(stats.refused.values())}")
     for reason, count in stats.refused.most_common():
         print(f"  {count:>5}  {reason}")
+    posts = stats.post_seconds
+    print(
+        f"comment POST: {len(posts)} requests, p50 {percentile(posts, 0.5) * 1000:.0f} ms,"
+        f" p95 {percentile(posts, 0.95) * 1000:.0f} ms, p99 {percentile(posts, 0.99) * 1000:.0f} ms"
+    )
+    if mail_dir is not None:
+        # Django's file backend may append several mails to one file: count the headers.
+        mails = sum(
+            line.startswith("To: ")
+            for path in mail_dir.iterdir()
+            for line in path.read_text().splitlines()
+        )
+        print(f"moderators: {args.moderators}, mails sent by the web server: {mails}")
     print(f"5xx responses: {sum(stats.status_5xx.values())}")
     for what, count in stats.status_5xx.most_common(10):
         print(f"  {count:>5}  {what}")

@@ -466,7 +466,7 @@ class ModerationSettingsAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             _("Limits"),
             {"fields": ["close_after_days", "hourly_limit", "reports_threshold"]},
         ),
-        (_("Notifications"), {"fields": ["notify_moderators"]}),
+        (_("Notifications"), {"fields": ["notify_moderators", "digest_minutes"]}),
     ]
 
     def has_add_permission(self, request):

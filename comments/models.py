@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -304,6 +305,15 @@ class ModerationSettings(models.Model):
     notify_moderators = models.BooleanField(
         _("email moderators about new pending comments"), default=True
     )
+    digest_minutes = models.PositiveSmallIntegerField(
+        _("minutes between two moderator emails"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Each moderator gets at most one email in this time, listing the comments "
+            "that arrived since the last one."
+        ),
+    )
 
     class Meta:
         verbose_name = _("moderation settings")
@@ -345,3 +355,23 @@ class ModerationSettings(models.Model):
             return True
         closes_at = self.closes_at(article)
         return closes_at is not None and (now or timezone.now()) >= closes_at
+
+
+class ModeratorDigest(models.Model):
+    """When a moderator last got the pending-comments digest, and the newest comment in it."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    last_comment_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("moderator digest")
+        verbose_name_plural = _("moderator digests")
+
+    def __str__(self):
+        return str(self.moderator)

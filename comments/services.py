@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from core.tasks import enqueue_after_commit
 
 from . import forms
 from . import text as plain
@@ -25,6 +26,7 @@ from .models import (
     CommentReport,
     InnocentWord,
     ModerationSettings,
+    ModeratorDigest,
     Status,
 )
 
@@ -135,7 +137,7 @@ def comment_submit(
         created_at=now,
     )
     if status == Status.PENDING and rules.notify_moderators:
-        moderators_notify(comment=comment)
+        moderators_digest_queue()
     return comment
 
 
@@ -268,58 +270,96 @@ def comment_report(
     return True
 
 
-MODERATOR_EMAILS_KEY = "comments:moderator-emails"
-# A new moderator gets the emails within this many seconds in every worker (at once in the
-# worker that saved the change; see forget_moderator_emails).
-MODERATOR_EMAILS_SECONDS = 60
+# --- moderator digest ------------------------------------------------------------------------
+# Moderators get at most one mail every ModerationSettings.digest_minutes, listing the
+# comments that arrived since their last one, instead of a mail per comment. A pending comment
+# queues a digest run (at most one run queued per DIGEST_QUEUE_SECONDS); Celery beat runs
+# one every minute as well, which sends what waited for a moderator's window to pass.
+
+DIGEST_QUEUE_KEY = "comments:digest-queued"
+DIGEST_QUEUE_SECONDS = 30
+# Comments listed in one mail; the mail says how many more wait in the queue.
+DIGEST_LIST_LIMIT = 20
 
 
-def moderator_emails() -> list[str]:
-    """The addresses of the active moderators, from the cache: one query per minute instead
-    of one per pending comment."""
-    emails = cache.get(MODERATOR_EMAILS_KEY)
-    if emails is None:
-        emails = list(
-            get_user_model()
-            .objects.filter(groups__name=roles.MODERATOR, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-            .distinct()
-        )
-        cache.set(MODERATOR_EMAILS_KEY, emails, MODERATOR_EMAILS_SECONDS)
-    return emails
+def moderators_digest_queue() -> None:
+    """After this commit, queue a digest run unless one was queued moments ago."""
+    from .tasks import moderator_digest
+
+    if cache.add(DIGEST_QUEUE_KEY, 1, timeout=DIGEST_QUEUE_SECONDS):
+        enqueue_after_commit(moderator_digest)
 
 
-def forget_moderator_emails(**kwargs) -> None:
-    cache.delete(MODERATOR_EMAILS_KEY)
+def _moderators():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.MODERATOR, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
 
 
-def moderators_notify(*, comment: Comment) -> int:
-    """Email every moderator that a comment waits for them. Returns the number of emails."""
-    recipients = moderator_emails()
-    if not recipients:
+def moderators_digest_send(*, now=None) -> int:
+    """Mail each moderator whose window has passed the pending comments that are new to
+    them. Returns the number of mails sent. Safe to run at any time and any number of
+    times: each moderator's row is locked, and updated in the same transaction as the
+    mail, so two runs never mail one moderator twice."""
+    rules = ModerationSettings.load()
+    if not rules.notify_moderators:
         return 0
+    newest = Comment.objects.pending().order_by("-pk").values_list("pk", flat=True).first()
+    if newest is None:
+        return 0
+    now = now or timezone.now()
+    window = timedelta(minutes=rules.digest_minutes)
+    return sum(
+        _digest_send_one(moderator=moderator, now=now, window=window) for moderator in _moderators()
+    )
+
+
+def _digest_send_one(*, moderator, now, window) -> int:
+    with transaction.atomic():
+        ModeratorDigest.objects.get_or_create(moderator=moderator)
+        state = ModeratorDigest.objects.select_for_update().get(moderator=moderator)
+        if state.last_sent_at is not None and now - state.last_sent_at < window:
+            return 0
+        new = Comment.objects.pending().filter(pk__gt=state.last_comment_id)
+        listed = list(new.select_related("article").order_by("-pk")[:DIGEST_LIST_LIMIT])
+        if not listed:
+            return 0
+        new_count = len(listed) if len(listed) < DIGEST_LIST_LIMIT else new.count()
+        _digest_mail(
+            to=moderator.email,
+            comments=listed,
+            new_count=new_count,
+            pending_count=Comment.objects.pending().count(),
+        )
+        state.last_sent_at = now
+        state.last_comment_id = listed[0].pk
+        state.save(update_fields=["last_sent_at", "last_comment_id"])
+        return 1
+
+
+def _digest_mail(*, to: str, comments: list[Comment], new_count: int, pending_count: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
-            "comment": comment,
-            "article": comment.article,
-            "review_url": settings.SITE_URL
-            + reverse("admin:comments_comment_change", args=[comment.pk]),
+            "comments": [
+                {
+                    "comment": comment,
+                    "review_url": settings.SITE_URL
+                    + reverse("admin:comments_comment_change", args=[comment.pk]),
+                }
+                for comment in comments
+            ],
+            "new_count": new_count,
+            "more_count": new_count - len(comments),
+            "pending_count": pending_count,
             "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
         }
-        subject = str(_("New comment awaiting moderation: %(title)s")) % {
-            "title": comment.article.title
-        }
-        body = render_to_string("comments/email/pending_comment.txt", context)
-        html = render_to_string("comments/email/pending_comment.html", context)
-    messages = []
-    for address in recipients:
-        message = mail.EmailMultiAlternatives(subject=subject, body=body, to=[address])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    try:
-        return mail.get_connection().send_messages(messages) or 0
-    except Exception:
-        # A mail outage must not lose the reader's comment; it stays in the queue.
-        logger.exception("could not email moderators about comment %s", comment.pk)
-        return 0
+        subject = str(_("Comments awaiting moderation: %(count)s")) % {"count": new_count}
+        body = render_to_string("comments/email/moderator_digest.txt", context)
+        html = render_to_string("comments/email/moderator_digest.html", context)
+    message = mail.EmailMultiAlternatives(subject=subject, body=body, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()

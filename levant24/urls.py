@@ -9,10 +9,11 @@ from articles.edge import shared_view
 from articles.search_views import robots_txt
 from articles.sitemaps import SITEMAPS, news_sitemap
 
-from .health import healthz
+from .health import healthz, healthz_ready
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", healthz_ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("comments/", include("comments.urls")),

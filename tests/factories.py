@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Kind, Section, Status
+from articles.services import article_search_document_rebuild
 
 _seq = itertools.count(1)
 
@@ -65,6 +66,9 @@ def make_article(
     )
     if tags:
         article.tags.add(*tags)
+    # In a test the commit that would queue the search document never comes: build it now.
+    article_search_document_rebuild(article_id=article.pk)
+    article.refresh_from_db(fields=["search_document"])
     return article
 
 

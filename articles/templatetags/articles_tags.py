@@ -25,6 +25,11 @@ def responsive_image(field_file, *, alt="", sizes="100vw", eager=False, css_clas
         extra = format_html('{} fetchpriority="high"', extra)
     image = build_responsive_image(field_file)
     if image is None:
+        # Renditions not made yet: the original, sized from the model when it stores the
+        # size (never by opening the file).
+        size = _stored_size(field_file)
+        if size:
+            extra = format_html('{} width="{}" height="{}"', extra, *size)
         return format_html(
             '<img src="{}" alt="{}"{} loading="{}" decoding="async">',
             field_file.url,
@@ -32,20 +37,33 @@ def responsive_image(field_file, *, alt="", sizes="100vw", eager=False, css_clas
             extra,
             loading,
         )
-    # Browsers without WebP take the original from the <img>.
+    # Browsers without WebP take the renditions in the original's format from the <img>.
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
-        '<img src="{}" width="{}" height="{}" alt="{}"{} loading="{}" decoding="async">'
-        "</picture>",
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{} loading="{}" '
+        'decoding="async"></picture>',
         image.srcset,
         sizes,
         image.src,
+        image.fallback_srcset,
+        sizes,
         image.width,
         image.height,
         alt,
         extra,
         loading,
     )
+
+
+def _stored_size(field_file) -> tuple[int, int] | None:
+    field = getattr(field_file, "field", None)
+    instance = getattr(field_file, "instance", None)
+    width_field = getattr(field, "width_field", None)
+    height_field = getattr(field, "height_field", None)
+    if instance is None or not width_field or not height_field:
+        return None
+    width, height = getattr(instance, width_field, None), getattr(instance, height_field, None)
+    return (width, height) if width and height else None
 
 
 @register.simple_tag

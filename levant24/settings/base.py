@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_prose_editor",
+    "core",
     "accounts",
     "articles",
     "comments",
@@ -219,6 +220,36 @@ def OTP_TOTP_ISSUER(device):  # noqa: N802 - django-otp reads a setting, here a 
 # not by a second, per-device rule of django-otp.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Task queue (Celery; see levant24/celery.py and docs/deploy.md). With no broker URL the
+# tasks run in-process right after the commit ("eager"): `make run` and the tests need no
+# broker. amqp://guest:guest@127.0.0.1:5672// (RabbitMQ) or redis://127.0.0.1:6379/2.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="levant24")
+# Nobody waits for a task's result.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it has run, so a worker that dies does not lose it (the tasks
+# are idempotent; running one twice is harmless).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A request that publishes waits at most this long for a broker that does not answer; then
+# the task waits in the outbox (core/outbox.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+# Run by `celery beat` (one per deployment; docs/deploy.md).
+CELERY_BEAT_SCHEDULE = {
+    "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
+    "moderator-digest": {"task": "comments.tasks.moderator_digest", "schedule": 60.0},
+}
+# Seconds a process stops trying the broker after a failed publish.
+OUTBOX_BROKER_RETRY_SECONDS = env.int("OUTBOX_BROKER_RETRY_SECONDS", default=30)
 
 # Comments: seconds between two comments from one IP address (0 turns the rule off).
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)

@@ -4,3 +4,6 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run in-process after each commit; the integration tests point Celery at RabbitMQ.
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.utils import PASSWORD, link_in
+from tests.accounts.utils import PASSWORD, link_in, post_and_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_reset_request_page_is_arabic(client):
 
 
 def test_lost_password_end_to_end_link_works_once(client, reader):
-    response = client.post(RESET, {"email": "RANA@example.com"})
+    response = post_and_commit(client, RESET, {"email": "RANA@example.com"})
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert (
@@ -67,7 +67,7 @@ def test_lost_password_end_to_end_link_works_once(client, reader):
 
 
 def test_reset_link_expires(client, reader, monkeypatch, settings):
-    client.post(RESET, {"email": "rana@example.com"})
+    post_and_commit(client, RESET, {"email": "rana@example.com"})
     link = link_in(mail.outbox[0].body)
     real_now = PasswordResetTokenGenerator._now
     monkeypatch.setattr(
@@ -81,15 +81,15 @@ def test_reset_link_expires(client, reader, monkeypatch, settings):
 
 
 def test_unknown_email_gets_the_same_answer_and_no_mail(client, reader):
-    known = client.post(RESET, {"email": "rana@example.com"})
-    unknown = client.post(RESET, {"email": "nobody@example.com"})
+    known = post_and_commit(client, RESET, {"email": "rana@example.com"})
+    unknown = post_and_commit(client, RESET, {"email": "nobody@example.com"})
     assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
     assert client.get(unknown["Location"]).content == client.get(known["Location"]).content
     assert [m.to for m in mail.outbox] == [["rana@example.com"]]
 
 
 def test_reset_new_password_is_checked_by_validators(client, reader):
-    client.post(RESET, {"email": "rana@example.com"})
+    post_and_commit(client, RESET, {"email": "rana@example.com"})
     form_url = client.get(link_in(mail.outbox[0].body))["Location"]
     response = client.post(form_url, {"new_password1": "12345", "new_password2": "12345"})
     assert response.status_code == 200
@@ -136,7 +136,7 @@ def test_password_change_needs_sign_in(client):
 
 
 def test_repeated_reset_requests_send_one_mail_and_the_same_answer(client, reader):
-    first = client.post(RESET, {"email": "rana@example.com"})
-    second = client.post(RESET, {"email": "rana@example.com"})
+    first = post_and_commit(client, RESET, {"email": "rana@example.com"})
+    second = post_and_commit(client, RESET, {"email": "rana@example.com"})
     assert first["Location"] == second["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts import services
 from tests import factories
-from tests.accounts.utils import link_in
+from tests.accounts.utils import link_in, post_and_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _sign_up(client, **overrides):
         "password1": GOOD,
         "password2": GOOD,
     } | overrides
-    return client.post(SIGNUP, data)
+    return post_and_commit(client, SIGNUP, data)
 
 
 def test_signup_page_is_arabic(client):
@@ -187,8 +187,8 @@ def test_resend_sends_a_new_link_at_most_once_a_minute(client):
     client.force_login(user)
     url = reverse("accounts:confirm_email_resend")
     assert "أرسل لي رابط تأكيد جديداً" in client.get(url).content.decode()
-    client.post(url)
-    client.post(url)
+    post_and_commit(client, url)
+    post_and_commit(client, url)
     assert len(mail.outbox) == 1
     assert client.get(link_in(mail.outbox[0].body)).status_code == 302
     user.refresh_from_db()

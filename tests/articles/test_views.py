@@ -195,21 +195,24 @@ def test_scheduled_article_is_public_once_its_time_comes(client, newsroom):
 # Article page -----------------------------------------------------------------
 
 
-def test_article_page_has_the_full_anatomy(client, newsroom, settings):
+def test_article_page_has_the_full_anatomy(
+    client, newsroom, settings, django_capture_on_commit_callbacks
+):
     section = newsroom["section"]
-    article = make_article(
-        title="افتتاح السوق القديم",
-        section=section,
-        author=newsroom["author"],
-        kind=Kind.NEWS,
-        tags=["حلب", "ترميم"],
-        published_at=timezone.now() - timedelta(minutes=30),
-        image=make_image_file(),
-        image_caption="مدخل السوق",
-        image_credit="مواقع التواصل الاجتماعي",
-        image_alt="بوابة حجرية",
-        body="<h2>عنوان فرعي</h2><p>فقرة أولى.</p><blockquote><p>اقتباس</p></blockquote>",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the upload's renditions task
+        article = make_article(
+            title="افتتاح السوق القديم",
+            section=section,
+            author=newsroom["author"],
+            kind=Kind.NEWS,
+            tags=["حلب", "ترميم"],
+            published_at=timezone.now() - timedelta(minutes=30),
+            image=make_image_file(),
+            image_caption="مدخل السوق",
+            image_credit="مواقع التواصل الاجتماعي",
+            image_alt="بوابة حجرية",
+            body="<h2>عنوان فرعي</h2><p>فقرة أولى.</p><blockquote><p>اقتباس</p></blockquote>",
+        )
     html = html_of(client.get(article.get_absolute_url()))
     # Breadcrumb: site > section > title.
     crumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]

@@ -213,6 +213,7 @@ def test_moderator_edits_moderation_settings_in_arabic(mod_client):
         "عدد التعليقات المسموح بها في الساعة من عنوان IP واحد",
         "عدد البلاغات التي تعيد التعليق إلى قائمة المراجعة",
         "إعلام المشرفين بالبريد بالتعليقات الجديدة التي تنتظر المراجعة",
+        "الدقائق بين رسالتين إلى المشرف",
     ):
         assert label in html
     response = mod_client.post(
@@ -225,6 +226,7 @@ def test_moderator_edits_moderation_settings_in_arabic(mod_client):
             "close_after_days": "14",
             "hourly_limit": "5",
             "reports_threshold": "2",
+            "digest_minutes": "15",
         },
     )
     assert response.status_code == 302
@@ -234,11 +236,13 @@ def test_moderator_edits_moderation_settings_in_arabic(mod_client):
         rules.link_threshold,
         rules.close_after_days,
         rules.notify_moderators,
+        rules.digest_minutes,
     ) == (
         False,
         3,
         14,
         False,
+        15,
     )
     assert ModerationSettings.objects.count() == 1
     assert mod_client.get("/admin/comments/moderationsettings/add/").status_code == 403

@@ -1,8 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -293,37 +291,6 @@ def test_report_threshold_is_configurable(article):
     assert comment.moderated_by is None
 
 
-# --- moderator email ------------------------------------------------------------------------
-
-
-def test_moderators_are_emailed_about_new_pending_comments(article):
-    factories.make_moderator(email="mod1@levant24.example")
-    factories.make_moderator(email="")  # no address: skipped
-    factories.make_user(email="reader@example.org")  # not a moderator
-    comment = submit(article, name="هالة", text="تعليق ينتظر المراجعة")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["mod1@levant24.example"]
-    assert message.subject == f"تعليق جديد بانتظار المراجعة: {article.title}"
-    assert "تعليق ينتظر المراجعة" in message.body
-    assert f"/admin/comments/comment/{comment.pk}/change/" in message.body
-    html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html"
-    assert "تعليق ينتظر المراجعة" in html
-    assert 'dir="rtl"' in html
-
-
-def test_no_email_for_approved_comments_or_when_switched_off(article):
-    factories.make_moderator(email="mod1@levant24.example")
-    rules(hold_all=False)
-    submit(article, n=1)
-    assert mail.outbox == []
-    rules(hold_all=True, notify_moderators=False)
-    submit(article, n=2)
-    assert mail.outbox == []
-    assert Comment.objects.pending().count() == 1
-
-
 @pytest.mark.parametrize(
     "overrides",
     [{"text": "x"}, {"text": "ب" * 5001}, {"name": ""}, {"name": "س" * 101}, {"email": ""}],
@@ -332,21 +299,6 @@ def test_service_refuses_what_the_form_would_refuse(article, overrides):
     with pytest.raises(services.CommentRefused):
         submit(article, **overrides)
     assert Comment.objects.count() == 0
-
-
-def test_new_moderator_gets_the_next_pending_comment_email_at_once(mailoutbox):
-    from comments.services import moderator_emails
-
-    article = factories.make_article()
-    assert moderator_emails() == []  # cached: no moderator yet
-    moderator = factories.make_staff(role="moderator", email="new-mod@example.org")
-    assert moderator_emails() == ["new-mod@example.org"]
-    moderator.groups.clear()
-    assert moderator_emails() == []
-    moderator.groups.add(Group.objects.get(name="moderator"))
-    ModerationSettings.objects.update_or_create(pk=1, defaults={"hold_all": True})
-    services.comment_submit(article=article, name="قارئ", email="r@example.org", text="تعليق ينتظر")
-    assert [m.to for m in mailoutbox] == [["new-mod@example.org"]]
 
 
 def test_banned_word_added_after_comments_were_checked_applies_to_the_next_one(article):

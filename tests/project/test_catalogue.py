@@ -17,6 +17,7 @@ PO = BASE / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 SOURCES = [
     "levant24",
+    "core",
     "edge",
     "articles",
     "comments",

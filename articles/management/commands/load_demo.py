@@ -16,9 +16,10 @@ from PIL import Image, ImageDraw
 
 from accounts import demo as accounts_demo
 from articles import demo_content as content
-from articles.images import responsive_image
 from articles.models import Article, Section, SiteSettings, Status, arabic_slugify
+from articles.tasks import make_renditions
 from comments import demo as comments_demo
+from core.tasks import enqueue_after_commit
 
 ADMIN_USERNAME = "admin"
 ROLE_USERNAMES = ("journalist", "columnist", "editor", "moderator")
@@ -258,6 +259,7 @@ class Command(BaseCommand):
                 # Written once and never edited: no "updated" date on the page.
                 Article.objects.filter(pk=article.pk).update(updated_at=published_at)
             if article.image:
-                responsive_image(article.image)
+                # Saved straight to storage (not through a form): queue its renditions here.
+                enqueue_after_commit(make_renditions, article.image.name)
             created += 1
         return created
