@@ -74,6 +74,8 @@ serve: export SECRET_KEY ?= local-serve-only-8c1f6e2b9d4a7f3e5b0c2d9a6e1f4b7c3d8
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export SECURE_SSL_REDIRECT ?= False
 serve: export SECURE_COOKIES ?= False
+# Without CACHE_URL=redis://... each worker counts rate limits on its own (see prod.py).
+serve: export ALLOW_PER_PROCESS_CACHE ?= True
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from .fields import SanitizedHTMLField
-from .images import validate_image_upload
+from .images import featured_image_path, validate_image_upload
 from .search import build_search_document, search_vector_expression, uses_postgres
 
 
@@ -157,7 +157,7 @@ class Article(models.Model):
 
     image = models.ImageField(
         _("featured image"),
-        upload_to="articles/%Y/%m/",
+        upload_to=featured_image_path,
         blank=True,
         width_field="image_width",
         height_field="image_height",

@@ -76,7 +76,7 @@ class CommentReportInline(admin.TabularInline):
     model = CommentReport
     extra = 0
     can_delete = False
-    fields = ["created_at", "user", "ip_address"]
+    fields = ["created_at", "user", "ip_address", "counted"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -289,6 +289,29 @@ class CommentAdmin(admin.ModelAdmin):
         for comment in queryset:
             services.comment_set_featured(comment=comment, featured=True)
         self.message_user(request, gettext("Editor's pick updated."), messages.SUCCESS)
+
+    # --- deleting -----------------------------------------------------------------------
+    # Deleting a comment deletes its replies, at any depth. Django's own confirmation page
+    # and deletion walk a reply chain recursively and fail on a deep one; these do not.
+
+    def get_deleted_objects(self, objs, request):
+        selected = list(objs)
+        ids = services.comment_thread_ids(ids=[obj.pk for obj in selected])
+        replies = len(ids) - len({obj.pk for obj in selected})
+        listed = [str(obj) for obj in selected]
+        if replies:
+            listed.append(gettext("and %(count)d replies to them") % {"count": replies})
+        model_count = {Comment._meta.verbose_name_plural: len(ids)}
+        perms_needed = set()
+        if not self.has_delete_permission(request):
+            perms_needed.add(Comment._meta.verbose_name)
+        return listed, model_count, perms_needed, []
+
+    def delete_model(self, request, obj):
+        services.comments_delete(ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.comments_delete(ids=list(queryset.values_list("pk", flat=True)))
 
     # --- editing ------------------------------------------------------------------------
 

@@ -83,6 +83,12 @@ class Comment(models.Model):
         _("editor's pick"), default=False, help_text=_("Shown first among its replies.")
     )
     flag_count = models.PositiveIntegerField(_("reports"), default=0)
+    # comments.services.comment_dedupe_key: the same text from the same email on the same
+    # article is stored once, even when the copies arrive at the same moment. Empty for
+    # rejected comments (which may be sent again) and for rows written outside the service.
+    dedupe_key = models.CharField(
+        _("duplicate check"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -168,6 +174,13 @@ class CommentReport(models.Model):
     )
     session_key = models.CharField(_("session"), max_length=40, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    counted = models.BooleanField(
+        _("counted"),
+        default=False,
+        help_text=_(
+            "Only reports from confirmed accounts older than a day count, once per address."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -216,9 +229,13 @@ class ModerationSettings(models.Model):
         help_text=_("Unless another rule approves it, a comment waits for a moderator."),
     )
     auto_approve_known_email = models.BooleanField(
-        _("approve comments from known emails"),
+        _("approve comments from verified commenters"),
         default=True,
-        help_text=_("Approve automatically when the same email already has an approved comment."),
+        help_text=_(
+            "Approve automatically when the same email already has an approved comment and "
+            "the reader proved it is theirs: signed in with a confirmed email, or commenting "
+            "from the browser that wrote the approved comment. A typed email alone never counts."
+        ),
     )
     link_threshold = models.PositiveSmallIntegerField(
         _("hold comments with this many links"),

@@ -22,6 +22,21 @@ def yes_no_icon(value: bool | None):
 class NewsroomAdminSite(admin.AdminSite):
     index_title = _("Newsroom")
 
+    @property
+    def login_form(self):
+        # Paced like the site's sign-in: failures make the next attempt wait.
+        from accounts.forms import AdminSignInForm
+
+        return AdminSignInForm
+
+    def login(self, request, extra_context=None):
+        from accounts.services import signin_device_remember
+
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302 and request.user.is_staff:
+            signin_device_remember(request=request, response=response, user=request.user)
+        return response
+
     def each_context(self, request):
         from articles.models import Article, Status
         from articles.selectors import site_settings
