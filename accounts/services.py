@@ -107,9 +107,7 @@ def signup_request(*, display_name: str, email: str, password: str, base_url: st
         # As long as hashing the password for a new account: timing tells nothing either.
         make_password(password)
         owner = User._default_manager.filter(email__iexact=email.strip()).order_by("id").first()
-        if owner is not None and not limit_exceeded(
-            group="accounts.signup-existing", value=str(owner.pk), rate="1/h"
-        ):
+        if owner is not None and cache.add(f"accounts:signup-existing:{owner.pk}", 1, 3600):
             mail_send(
                 to=owner.email,
                 template="accounts/email/signup_existing",
@@ -125,8 +123,9 @@ def signup_request(*, display_name: str, email: str, password: str, base_url: st
 
 
 def password_reset_mail_allowed(*, user: User) -> bool:
-    """At most one reset mail per account every two minutes, whoever asks."""
-    return not limit_exceeded(group="accounts.reset-mail", value=str(user.pk), rate="1/2m")
+    """At most one reset mail per account every two minutes, whoever asks (one atomic add in
+    the shared cache: of several requests at once in several workers, one wins)."""
+    return cache.add(f"accounts:reset-mail:{user.pk}", 1, timeout=120)
 
 
 def _address_digest(email: str) -> str:

@@ -94,16 +94,10 @@ def image_format(file) -> str | None:
 
 
 def featured_image_path(instance, filename: str) -> str:
-    """``articles/<year>/<month>/<random>.<extension of the real format>``.
-
-    The uploader's file name is not kept: ``poly.php.jpg`` or ``x.pdf`` must not reach the
-    media folder under a name a web server might treat as something else.
-    """
-    field_file = getattr(instance, "image", None)
-    fmt = image_format(field_file.file) if field_file else None
-    extension = FORMAT_EXTENSIONS.get(fmt or "", "bin")
-    now = timezone.now()
-    return f"articles/{now:%Y/%m}/{secrets.token_urlsafe(12)}.{extension}"
+    """``articles/<year>/<month>/<random>.<extension>``; the extension comes from
+    ``articles.fields.RenamedImageField``, which names it after the image's real format."""
+    extension = PurePosixPath(filename).suffix.lower() or ".bin"
+    return f"articles/{timezone.now():%Y/%m}/{secrets.token_urlsafe(12)}{extension}"
 
 
 # Responsive renditions ------------------------------------------------------

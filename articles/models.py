@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from .fields import SanitizedHTMLField
+from .fields import RenamedImageField, SanitizedHTMLField
 from .images import featured_image_path, validate_image_upload
 from .search import build_search_document, search_vector_expression, uses_postgres
 
@@ -155,7 +155,7 @@ class Article(models.Model):
     lead = models.TextField(_("lead"), blank=True, max_length=1000)
     body = SanitizedHTMLField(_("body"), blank=True)
 
-    image = models.ImageField(
+    image = RenamedImageField(
         _("featured image"),
         upload_to=featured_image_path,
         blank=True,
