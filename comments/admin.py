@@ -28,8 +28,8 @@ class QueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         counts = Comment.objects.aggregate(
             **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
-            reported=Count("pk", filter=Q(flag_count__gt=0)),
         )
+        counts["reported"] = Comment.objects.reported().count()
         reported = gettext("Reported")
         tabs = [(value, f"{label} ({counts[value]})") for value, label in Status.choices]
         tabs.append((REPORTED, f"{reported} ({counts['reported']})"))

@@ -25,7 +25,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING)
 
     def reported(self):
-        return self.filter(flag_count__gt=0)
+        """Comments with any report, counted or not: moderators see them all."""
+        return self.filter(
+            models.Q(flag_count__gt=0)
+            | models.Exists(CommentReport.objects.filter(comment=models.OuterRef("pk")))
+        )
 
     def for_article(self, article):
         return self.filter(article=article)
