@@ -5,7 +5,6 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-
 # Characters Unicode files as letters that show nothing (the Hangul fillers) or only a
 # stretch of line (the Arabic tatweel).
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u0640")

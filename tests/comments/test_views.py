@@ -581,9 +581,7 @@ def test_reports_from_fresh_accounts_on_one_address_leave_the_comment_public(art
 def test_typed_known_email_gets_the_same_answer_and_waits(client, article):
     """A guest typing a regular commenter's email is held, and told exactly what anyone is."""
     factories.make_comment(article=article, email="regular@example.org", status=Status.APPROVED)
-    response = client.post(
-        post_url(article), valid_data(email="REGULAR@example.org", name="منتحل")
-    )
+    response = client.post(post_url(article), valid_data(email="REGULAR@example.org", name="منتحل"))
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == [THANK_YOU]
     assert Comment.objects.get(name="منتحل").status == Status.PENDING
