@@ -12,3 +12,7 @@ CACHES = {
         "KEY_PREFIX": os.environ["CACHE_KEY_PREFIX"],
     }
 }
+
+# Mail as files, so the test can count what every worker sent.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = os.environ["TEST_MAIL_DIR"]

@@ -9,6 +9,7 @@ cannot be reached.
 import http.cookiejar
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -155,6 +156,7 @@ def _gunicorn_env(**extra) -> dict:
             "CACHE_URL": REDIS_TEST_URL,
             "CACHE_KEY_PREFIX": f"levant24-test-{uuid.uuid4().hex[:8]}",
             "GUNICORN_WORKERS": "3",
+            "GUNICORN_GRACEFUL_TIMEOUT": "2",
             "GUNICORN_LOG_LEVEL": "warning",
             "LOG_LEVEL": "WARNING",
             "COMMENTS_FLOOD_SECONDS": "0",
@@ -165,14 +167,28 @@ def _gunicorn_env(**extra) -> dict:
     return env
 
 
-@pytest.fixture
-def gunicorn(transactional_db, tmp_path):
-    if connection.vendor != "postgresql":
+def _clear_prefix(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(django_db_setup, tmp_path_factory):
+    """Three gunicorn workers on the test database, started once for this module."""
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
         pytest.skip("the workers need a database another process can open (PostgreSQL)")
     _redis_or_skip()
+    folder = tmp_path_factory.mktemp("gunicorn")
     port = _free_port()
-    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-    env = _gunicorn_env(GUNICORN_BIND=f"127.0.0.1:{port}")
+    log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+    mail_dir = folder / "mail"
+    mail_dir.mkdir()
+    env = _gunicorn_env(GUNICORN_BIND=f"127.0.0.1:{port}", TEST_MAIL_DIR=str(mail_dir))
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "levant24.wsgi"],
         cwd=ROOT,
@@ -190,29 +206,37 @@ def gunicorn(transactional_db, tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 log.close()
-                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text())
+                pytest.fail("gunicorn did not start:\n" + (folder / "gunicorn.log").read_text())
             time.sleep(0.2)
     try:
-        yield base_url
+        yield base_url, mail_dir, env["CACHE_KEY_PREFIX"]
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
         log.close()
-        import redis
+        _clear_prefix(env["CACHE_KEY_PREFIX"])
 
-        client = redis.Redis.from_url(REDIS_TEST_URL)
-        for key in client.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*"):
-            client.delete(key)
+
+@pytest.fixture
+def gunicorn(gunicorn_server, transactional_db):
+    """The server's address and mail folder, with its shared cache and mail emptied: each
+    test starts from nothing (the database is emptied after each by pytest-django)."""
+    base_url, mail_dir, prefix = gunicorn_server
+    _clear_prefix(prefix)
+    for path in mail_dir.iterdir():
+        path.unlink()
+    return base_url, mail_dir
 
 
 def test_identical_comments_across_gunicorn_workers_are_stored_once(gunicorn):
+    base_url, _mail = gunicorn
     open_rules()
     article = factories.make_article()
-    browsers = [Browser(gunicorn) for _ in range(BURST)]
+    browsers = [Browser(base_url) for _ in range(BURST)]
     path = f"/comments/post/{article.pk}/"
     results = fire_at_once(
         [lambda b=b: b.post(path, comment_data("نص مكرر عبر العمال")) for b in browsers]
@@ -225,7 +249,8 @@ def test_identical_comments_across_gunicorn_workers_are_stored_once(gunicorn):
 def test_signup_limit_holds_across_gunicorn_workers(gunicorn):
     """Twenty-five sign-ups from one address against a limit of ten an hour: ten accounts,
     whichever worker answered."""
-    browsers = [Browser(gunicorn) for _ in range(25)]
+    base_url, _mail = gunicorn
+    browsers = [Browser(base_url) for _ in range(25)]
     password = "Qasioun-Sunset-1987"
 
     def sign_up(browser, n):
@@ -248,9 +273,10 @@ def test_signup_limit_holds_across_gunicorn_workers(gunicorn):
 
 def test_hourly_comment_limit_holds_across_gunicorn_workers(gunicorn):
     """Twelve comments from one address at once against a limit of three an hour."""
+    base_url, _mail = gunicorn
     open_rules(hourly_limit=3)
     article = factories.make_article()
-    browsers = [Browser(gunicorn) for _ in range(BURST)]
+    browsers = [Browser(base_url) for _ in range(BURST)]
     path = f"/comments/post/{article.pk}/"
     results = fire_at_once(
         [
@@ -263,8 +289,23 @@ def test_hourly_comment_limit_holds_across_gunicorn_workers(gunicorn):
     assert Comment.objects.count() == 3
 
 
+def test_one_reset_mail_per_account_across_gunicorn_workers(gunicorn):
+    """Five reset requests for one account at once: one mail, whichever workers answered."""
+    base_url, mail_dir = gunicorn
+    factories.make_reader(email="reset@example.org")
+    browsers = [Browser(base_url) for _ in range(5)]
+    results = fire_at_once(
+        [
+            lambda b=b: b.post("/accounts/password/reset/", {"email": "reset@example.org"})
+            for b in browsers
+        ]
+    )
+    assert [status for status, _body in results] == [302] * 5
+    assert len(list(mail_dir.iterdir())) == 1
+
+
 def test_gunicorn_refuses_several_workers_on_a_per_process_cache(tmp_path):
-    env = _gunicorn_env(GUNICORN_BIND=f"127.0.0.1:{_free_port()}")
+    env = _gunicorn_env(GUNICORN_BIND=f"127.0.0.1:{_free_port()}", TEST_MAIL_DIR=str(tmp_path))
     env["DJANGO_SETTINGS_MODULE"] = "levant24.settings.test"
     env.pop("DATABASE_URL")
     result = subprocess.run(
