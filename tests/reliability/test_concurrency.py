@@ -134,6 +134,8 @@ def _redis_or_skip():
     try:
         redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
     except redis.exceptions.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Redis at {REDIS_TEST_URL} for the multi-worker tests")
         pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
 
 
