@@ -576,6 +576,10 @@ def test_reports_from_fresh_accounts_on_one_address_leave_the_comment_public(art
     # The comment waits in the "reported" tab, uncounted reports included.
     queue = moderator.get(reverse("admin:comments_comment_changelist"), {"status": "reported"})
     assert [row.pk for row in queue.context["cl"].result_list] == [comment.pk]
+    queue_html = queue.content.decode()
+    assert "يُحتسب 0 من 3" in queue_html
+    for n in range(3):
+        assert f"حساب جديد {n}" in queue_html
 
 
 def test_typed_known_email_gets_the_same_answer_and_waits(client, article):
