@@ -98,6 +98,8 @@ serve: export SECURE_COOKIES ?= False
 # Uploaded images come from MEDIA_ROOT through Django (whitenoise serves static files only);
 # a production machine sets SERVE_MEDIA=False and serves /media/ from nginx or S3.
 serve: export SERVE_MEDIA ?= True
+# Without CACHE_URL=redis://... each worker counts rate limits on its own (see prod.py).
+serve: export ALLOW_PER_PROCESS_CACHE ?= True
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0

@@ -45,3 +45,20 @@ proc_name = "levant24"
 # The runtime control socket is off: several instances may run on one machine, and
 # process managers (systemd) already handle reloads through signals.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Refuse to start several workers on a per-process cache (see
+    levant24.settings.components.per_process_cache_problem)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "levant24.settings.prod")
+    from django.conf import settings
+
+    from levant24.settings.components import per_process_cache_problem
+
+    problem = per_process_cache_problem(
+        caches=settings.CACHES,
+        workers=server.cfg.workers,
+        allowed=getattr(settings, "ALLOW_PER_PROCESS_CACHE", False),
+    )
+    if problem:
+        raise SystemExit(problem)

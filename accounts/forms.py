@@ -9,12 +9,46 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .validators import validate_visible_name
 
 User = get_user_model()
 
 
-class SignInForm(AuthenticationForm):
-    """Email or username, and password; repeated failures must wait before trying again."""
+class PacedSignInMixin:
+    """Repeated failures must wait before trying again (accounts.services, sign-in pacing).
+
+    Used by the site's and the admin's sign-in forms alike."""
+
+    def clean(self):
+        login = self.cleaned_data.get("username") or ""
+        ip_address = get_client_ip_address(self.request) if self.request else None
+        wait = services.signin_wait_seconds(
+            login=login, ip_address=ip_address, request=self.request
+        )
+        if login and wait:
+            raise ValidationError(
+                ngettext(
+                    "Too many failed attempts. Please wait %(seconds)d second and try again.",
+                    "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
+                    wait,
+                )
+                % {"seconds": wait},
+                code="slow_down",
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if login and error.code == "invalid_login":
+                services.signin_failure_record(
+                    login=login, ip_address=ip_address, request=self.request
+                )
+            raise
+        services.signin_success_record(login=login, ip_address=ip_address)
+        return cleaned
+
+
+class SignInForm(PacedSignInMixin, AuthenticationForm):
+    """Email or username, and password."""
 
     error_messages = {
         "invalid_login": _("The email, username or password is incorrect."),
@@ -30,29 +64,6 @@ class SignInForm(AuthenticationForm):
         # longer value reached the sign-in lockout table (varchar 255) and failed there.
         username.validators.append(MaxLengthValidator(254))
         username.widget.attrs.update({"maxlength": 254, "autocomplete": "username"})
-
-    def clean(self):
-        login = self.cleaned_data.get("username") or ""
-        ip_address = get_client_ip_address(self.request) if self.request else None
-        wait = services.signin_wait_seconds(login=login, ip_address=ip_address)
-        if login and wait:
-            raise ValidationError(
-                ngettext(
-                    "Too many failed attempts. Please wait %(seconds)d second and try again.",
-                    "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
-                    wait,
-                )
-                % {"seconds": wait},
-                code="slow_down",
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError as error:
-            if login and error.code == "invalid_login":
-                services.signin_failure_record(login=login, ip_address=ip_address)
-            raise
-        services.signin_success_record(login=login, ip_address=ip_address)
-        return cleaned
 
 
 class AdminSignInForm(SignInForm, AdminAuthenticationForm):
@@ -79,15 +90,11 @@ class SignUpForm(SetPasswordMixin, forms.Form):
         name = self.cleaned_data["display_name"].strip()
         if not name:
             raise ValidationError(_("Please enter your name."), code="required")
+        validate_visible_name(name)
         return name
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if User._default_manager.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this email already exists."), code="email_taken"
-            )
-        return email
+    # No check that the email is free: the answer would tell anyone which addresses have an
+    # account. The view answers the same either way and mails the owner instead.
 
     def clean(self):
         self.validate_passwords()
@@ -115,6 +122,7 @@ class ProfileForm(forms.ModelForm):
         name = self.cleaned_data["display_name"].strip()
         if not name:
             raise ValidationError(_("Please enter your name."), code="required")
+        validate_visible_name(name)
         return name
 
 
@@ -132,6 +140,7 @@ class ResetRequestForm(PasswordResetForm):
         services.password_reset_mail_send(
             user=context["user"], domain=context["domain"], protocol=context["protocol"]
         )
+
 
 def _code_field(label):
     return forms.CharField(

@@ -8,6 +8,7 @@ from hashlib import sha256
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,7 @@ from core.tasks import enqueue_after_commit
 
 from . import two_factor
 from .backends import canonical_login
+from .ratelimits import limit_exceeded
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -94,22 +96,45 @@ SIGNUPS_PER_ADDRESS_PER_HOUR = 10
 def signup_allowed(*, ip_address: str | None) -> bool:
     """Count a sign-up from this address; False once it made too many this hour.
 
-    Every sign-up mails a link, so an unbounded form would let anyone mail strangers.
+    Every sign-up mails someone, so an unbounded form would let anyone mail strangers.
     """
-    if not ip_address:
-        return True
-    key = "accounts:signups:" + sha256(ip_address.encode()).hexdigest()
-    cache.add(key, 0, timeout=3600)
+    return not limit_exceeded(
+        group="accounts.signup", value=ip_address, rate=f"{SIGNUPS_PER_ADDRESS_PER_HOUR}/h"
+    )
+
+
+def signup_request(*, display_name: str, email: str, password: str, base_url: str) -> User | None:
+    """What the sign-up form does, the same way for every address typed.
+
+    A new address gets an account and a confirmation link; an address that already has an
+    account gets a note to its owner instead (at most one an hour), and no account. The
+    caller answers the same in both cases, so the form tells nobody which addresses have an
+    account. Returns the new account, or None.
+    """
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= SIGNUPS_PER_ADDRESS_PER_HOUR
+        user = user_signup(display_name=display_name, email=email, password=password)
+    except EmailTaken:
+        # As long as hashing the password for a new account: timing tells nothing either.
+        make_password(password)
+        owner = User._default_manager.filter(email__iexact=email.strip()).order_by("id").first()
+        if owner is not None and cache.add(f"accounts:signup-existing:{owner.pk}", 1, 3600):
+            mail_send(
+                to=owner.email,
+                template="accounts/email/signup_existing",
+                context={
+                    "user": owner,
+                    "login_url": base_url.rstrip("/") + reverse("accounts:login"),
+                    "reset_url": base_url.rstrip("/") + reverse("accounts:password_reset"),
+                },
+            )
+        return None
+    email_confirmation_send(user=user, base_url=base_url)
+    return user
 
 
 def password_reset_mail_allowed(*, user: User) -> bool:
-    """At most one reset mail per account every two minutes, whoever asks."""
+    """At most one reset mail per account every two minutes, whoever asks (one atomic add in
+    the shared cache: of several requests at once in several workers, one wins)."""
     return cache.add(f"accounts:reset-mail:{user.pk}", 1, timeout=120)
 
 
@@ -182,51 +207,110 @@ def email_confirmation_resend(*, user: User, base_url: str) -> bool:
 
 
 # --- sign-in pacing ----------------------------------------------------------------------
-# django-axes locks an account or an address after AXES_FAILURE_LIMIT failures. Before that,
-# each further failure makes the next attempt wait longer (1, 2, 4 ... seconds), so guessing is
-# slow even below the limit. The wait is enforced by refusing early attempts, not by sleeping,
-# so no server worker is held up.
+# django-axes locks one address out of one account after AXES_FAILURE_LIMIT failures (the
+# pair, never the account everywhere: strangers cannot lock the real owner out). Before that,
+# failures make the next attempt wait longer (1, 2, 4 ... seconds), counted for:
+#   - the account and address together, from the second failure;
+#   - the address alone (one machine guessing many accounts), after ADDRESS_FREE_FAILURES;
+#   - the account alone (many machines guessing one account), after ACCOUNT_FREE_FAILURES,
+#     for browsers that never signed in to it: a browser where the owner signed in before
+#     carries a signed device cookie and is not slowed by what strangers do elsewhere.
+# The wait is enforced by refusing early attempts, not by sleeping, so no server worker is
+# held up; the counts live in the shared cache and are incremented atomically.
 
 _MAX_WAIT = 60
+ADDRESS_FREE_FAILURES = 10
+ACCOUNT_FREE_FAILURES = 10
+DEVICE_COOKIE = "signin_device"
+DEVICE_SALT = "levant24.accounts.signin-device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+DEVICE_KEEP = 5
 
 
-def _pace_keys(*, login: str, ip_address: str | None) -> list[str]:
+def _digest(*parts: str) -> str:
+    return sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _pace_keys(*, login: str, ip_address: str | None, trusted: bool) -> list[tuple[str, int]]:
+    """(cache key, failures allowed before the waits start) for each count that applies."""
     keys = []
-    if login:
-        keys.append("accounts:pace:user:" + sha256(login.encode()).hexdigest())
+    if login and ip_address:
+        keys.append(("accounts:pace:pair:" + _digest(login, ip_address), 1))
     if ip_address:
-        keys.append("accounts:pace:ip:" + sha256(ip_address.encode()).hexdigest())
+        keys.append(("accounts:pace:ip:" + _digest(ip_address), ADDRESS_FREE_FAILURES))
+    if login and not trusted:
+        keys.append(("accounts:pace:user:" + _digest(login), ACCOUNT_FREE_FAILURES))
     return keys
 
 
-def _wait_after(failures: int) -> float:
+def _wait_after(failures: int, free: int) -> float:
     base = settings.SIGNIN_SLOWDOWN_SECONDS
-    if failures < 2 or base <= 0:
+    if failures <= free or base <= 0:
         return 0.0
-    return min(base * 2 ** (failures - 2), _MAX_WAIT)
+    return min(base * 2 ** (failures - free - 1), _MAX_WAIT)
 
 
-def signin_wait_seconds(*, login: str, ip_address: str | None) -> int:
-    """Seconds before this account or address may try to sign in again (0: now)."""
+def trusted_logins(request) -> list[str]:
+    """The accounts that signed in successfully from this browser (its device cookie)."""
+    raw = request.COOKIES.get(DEVICE_COOKIE) if request is not None else None
+    if not raw:
+        return []
+    try:
+        logins = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [name for name in logins if isinstance(name, str)] if isinstance(logins, list) else []
+
+
+def signin_device_remember(*, request, response, user) -> None:
+    """After a successful sign-in: this browser is one the account's owner uses."""
+    login = user.get_username()
+    logins = [name for name in trusted_logins(request) if name != login] + [login]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signing.dumps(logins[-DEVICE_KEEP:], salt=DEVICE_SALT, compress=True),
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def signin_wait_seconds(*, login: str, ip_address: str | None, request=None) -> int:
+    """Seconds before this attempt may be made (0: now)."""
+    login = canonical_login(login)
+    trusted = login in trusted_logins(request)
     now = time.time()
     wait = 0.0
-    for key in _pace_keys(login=canonical_login(login), ip_address=ip_address):
-        failures, last = cache.get(key, (0, 0.0))
-        wait = max(wait, last + _wait_after(failures) - now)
+    for key, free in _pace_keys(login=login, ip_address=ip_address, trusted=trusted):
+        failures = cache.get(key) or 0
+        if failures > free:
+            last = cache.get(key + ":last") or 0.0
+            wait = max(wait, last + _wait_after(failures, free) - now)
     return int(wait) + 1 if wait > 0 else 0
 
 
-def signin_failure_record(*, login: str, ip_address: str | None) -> None:
+def signin_failure_record(*, login: str, ip_address: str | None, request=None) -> None:
+    login = canonical_login(login)
+    trusted = login in trusted_logins(request)
     now = time.time()
     timeout = int(settings.AXES_COOLOFF_TIME * 3600)
-    for key in _pace_keys(login=canonical_login(login), ip_address=ip_address):
-        failures, _last = cache.get(key, (0, 0.0))
-        cache.set(key, (failures + 1, now), timeout=timeout)
+    for key, _free in _pace_keys(login=login, ip_address=ip_address, trusted=trusted):
+        cache.add(key, 0, timeout=timeout)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=timeout)
+        cache.set(key + ":last", now, timeout=timeout)
 
 
 def signin_success_record(*, login: str, ip_address: str | None) -> None:
-    """A correct password clears the account's pace (the address keeps its count)."""
-    cache.delete_many(_pace_keys(login=canonical_login(login), ip_address=None))
+    """A correct password clears this address's count for the account (nothing else: the
+    owner signing in says nothing about strangers guessing elsewhere)."""
+    login = canonical_login(login)
+    if login and ip_address:
+        key = "accounts:pace:pair:" + _digest(login, ip_address)
+        cache.delete_many([key, key + ":last"])
 
 
 # --- two-factor sign-in -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -64,6 +64,9 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        services.signin_device_remember(
+            request=self.request, response=response, user=form.get_user()
+        )
         _remind_to_confirm(self.request, form.get_user())
         return response
 
@@ -100,23 +103,26 @@ class SignUpView(FormView):
                 _("Too many accounts were created from this connection. Please try again later."),
             )
             return self.form_invalid(form)
-        try:
-            user = services.user_signup(
-                display_name=data["display_name"], email=data["email"], password=data["password1"]
-            )
-        except services.EmailTaken:
-            form.add_error("email", _("An account with this email already exists."))
-            return self.form_invalid(form)
-        services.email_confirmation_send(user=user, base_url=_site_base_url(self.request))
-        login(self.request, user, backend="accounts.backends.EmailOrUsernameBackend")
+        services.signup_request(
+            display_name=data["display_name"],
+            email=data["email"],
+            password=data["password1"],
+            base_url=_site_base_url(self.request),
+        )
+        # The same answer whether or not the address already had an account (no sign-in
+        # here, which would differ): the mailbox's owner learns which it was.
         messages.success(
             self.request,
             _(
-                "Welcome! We have sent a confirmation link to your email address. "
-                "Open it to confirm your address."
+                "Thank you. We have sent a message to the address you entered. Open the link "
+                "in it to confirm your address, then sign in."
             ),
         )
-        return redirect(_safe_next(self.request, reverse("articles:home")))
+        login_url = reverse("accounts:login")
+        next_url = _safe_next(self.request, "")
+        if next_url:
+            login_url += "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
+        return redirect(login_url)
 
 
 @method_decorator(never_cache, "dispatch")

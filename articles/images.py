@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import io
 import logging
+import secrets
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -68,6 +70,34 @@ def validate_image_upload(file) -> None:
         if position is not None:
             with contextlib.suppress(OSError, ValueError):
                 file.seek(position)
+
+
+FORMAT_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def image_format(file) -> str | None:
+    """The format Pillow finds in the file's bytes (its name and type say nothing)."""
+    try:
+        position = file.tell()
+    except (AttributeError, OSError, ValueError):
+        position = None
+    try:
+        file.seek(0)
+        with Image.open(file) as img:
+            return img.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    finally:
+        if position is not None:
+            with contextlib.suppress(OSError, ValueError):
+                file.seek(position)
+
+
+def featured_image_path(instance, filename: str) -> str:
+    """``articles/<year>/<month>/<random>.<extension>``; the extension comes from
+    ``articles.fields.RenamedImageField``, which names it after the image's real format."""
+    extension = PurePosixPath(filename).suffix.lower() or ".bin"
+    return f"articles/{timezone.now():%Y/%m}/{secrets.token_urlsafe(12)}{extension}"
 
 
 # Responsive renditions ------------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from .fields import SanitizedHTMLField
-from .images import validate_image_upload
+from .fields import RenamedImageField, SanitizedHTMLField
+from .images import featured_image_path, validate_image_upload
 from .search import article_search_document, search_vector_expression, uses_postgres
 
 
@@ -159,9 +159,9 @@ class Article(models.Model):
     lead = models.TextField(_("lead"), blank=True, max_length=1000)
     body = SanitizedHTMLField(_("body"), blank=True)
 
-    image = models.ImageField(
+    image = RenamedImageField(
         _("featured image"),
-        upload_to="articles/%Y/%m/",
+        upload_to=featured_image_path,
         blank=True,
         width_field="image_width",
         height_field="image_height",

@@ -153,9 +153,14 @@ class AuthorListView(ArticleListView):
     template_name = "articles/author_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.author = get_object_or_404(
-            get_user_model().objects.authors(), username=kwargs["username"]
+        # Only staff with a published article have a public page: the usernames of the
+        # other staff (editors, moderators, admins) are not for the world to collect.
+        authors = (
+            get_user_model()
+            .objects.authors()
+            .filter(pk__in=Article.objects.published().values("author"))
         )
+        self.author = get_object_or_404(authors, username=kwargs["username"])
         self.listing_title = self.author.public_name
         return super().get(request, *args, **kwargs)
 

@@ -105,6 +105,9 @@ def django_env(args, extra: dict | None = None) -> dict:
     )
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
+    else:
+        # One machine, limits off (above): each worker's own cache is what is measured.
+        env.setdefault("ALLOW_PER_PROCESS_CACHE", "True")
     env.update(extra or {})
     return env
 

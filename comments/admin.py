@@ -29,6 +29,7 @@ from .models import (
 )
 
 REPORTED = "reported"
+REPORTERS_SHOWN = 5
 ALL = "all"
 
 
@@ -41,8 +42,8 @@ class QueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         counts = Comment.objects.aggregate(
             **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
-            reported=Count("pk", filter=Q(flag_count__gt=0)),
         )
+        counts["reported"] = Comment.objects.reported().count()
         reported = gettext("Reported")
         tabs = [(value, f"{label} ({counts[value]})") for value, label in Status.choices]
         tabs.append((REPORTED, f"{reported} ({counts['reported']})"))
@@ -89,7 +90,7 @@ class CommentReportInline(admin.TabularInline):
     model = CommentReport
     extra = 0
     can_delete = False
-    fields = ["created_at", "user", "ip_address"]
+    fields = ["created_at", "user", "ip_address", "counted"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -180,6 +181,36 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         return False
 
     # --- list columns -------------------------------------------------------------------
+
+    @admin.display(description=_("reports"), ordering="flag_count")
+    def reporters(self, obj):
+        """Who reported the comment; ✓ marks the reports that count towards the queue."""
+        reports = list(obj.reports.all())
+        if not reports:
+            return str(obj.flag_count or "")
+        shown = format_html_join(
+            "",
+            '<div><bdi>{}</bdi> <small dir="ltr">{}</small>{}</div>',
+            (
+                (
+                    report.user.public_name if report.user else gettext("guest"),
+                    report.ip_address or "",
+                    " ✓" if report.counted else "",
+                )
+                for report in reports[:REPORTERS_SHOWN]
+            ),
+        )
+        more = ""
+        if len(reports) > REPORTERS_SHOWN:
+            more = format_html(
+                "<div>{}</div>",
+                gettext("and %(count)d more") % {"count": len(reports) - REPORTERS_SHOWN},
+            )
+        counted = gettext("%(counted)d of %(total)d count") % {
+            "counted": obj.flag_count,
+            "total": len(reports),
+        }
+        return format_html("<strong>{}</strong>{}{}", counted, shown, more)
 
     @admin.display(description=_("comment"))
     def comment_in_context(self, obj):
@@ -383,6 +414,29 @@ class CommentAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         for comment in queryset:
             services.comment_set_featured(comment=comment, featured=True)
         self.message_user(request, gettext("Editor's pick updated."), messages.SUCCESS)
+
+    # --- deleting -----------------------------------------------------------------------
+    # Deleting a comment deletes its replies, at any depth. Django's own confirmation page
+    # and deletion walk a reply chain recursively and fail on a deep one; these do not.
+
+    def get_deleted_objects(self, objs, request):
+        selected = list(objs)
+        ids = services.comment_thread_ids(ids=[obj.pk for obj in selected])
+        replies = len(ids) - len({obj.pk for obj in selected})
+        listed = [str(obj) for obj in selected]
+        if replies:
+            listed.append(gettext("and %(count)d replies to them") % {"count": replies})
+        model_count = {Comment._meta.verbose_name_plural: len(ids)}
+        perms_needed = set()
+        if not self.has_delete_permission(request):
+            perms_needed.add(Comment._meta.verbose_name)
+        return listed, model_count, perms_needed, []
+
+    def delete_model(self, request, obj):
+        services.comments_delete(ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.comments_delete(ids=list(queryset.values_list("pk", flat=True)))
 
     # --- editing ------------------------------------------------------------------------
 

@@ -3,11 +3,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_visible_name
+
 from .text import strip_bidi_controls
 
 TEXT_MIN = 2
 TEXT_MAX = 5000
 NAME_MAX = 100
+NAME_INVISIBLE = _("The name must contain at least one letter.")
 
 
 class PlainTextField(forms.CharField):
@@ -38,6 +41,7 @@ class CommentForm(forms.Form):
     name = PlainTextField(
         label=_("Name"),
         max_length=NAME_MAX,
+        validators=[validate_visible_name],
         widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
         error_messages={
             "required": _("Please enter your name."),

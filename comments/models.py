@@ -26,7 +26,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING)
 
     def reported(self):
-        return self.filter(flag_count__gt=0)
+        """Comments with any report, counted or not: moderators see them all."""
+        return self.filter(
+            models.Q(flag_count__gt=0)
+            | models.Exists(CommentReport.objects.filter(comment=models.OuterRef("pk")))
+        )
 
     def for_article(self, article):
         return self.filter(article=article)
@@ -88,6 +92,12 @@ class Comment(models.Model):
     # view (comments.thread); empty until the comment has an id, filled when first shown.
     html = models.TextField(editable=False, blank=True, default="")
     RENDERED_FIELDS = ("name", "website", "text", "is_featured", "created_at")
+    # comments.services.comment_dedupe_key: the same text from the same email on the same
+    # article is stored once, even when the copies arrive at the same moment. Empty for
+    # rejected comments (which may be sent again) and for rows written outside the service.
+    dedupe_key = models.CharField(
+        _("duplicate check"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -110,9 +120,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        shown_differently = update_fields is None or set(update_fields) & set(
-            self.RENDERED_FIELDS
-        )
+        shown_differently = update_fields is None or set(update_fields) & set(self.RENDERED_FIELDS)
         if self.pk is not None and (shown_differently or self._needs_html()):
             self.html = self.render_html()
             if update_fields is not None:
@@ -198,6 +206,13 @@ class CommentReport(models.Model):
     )
     session_key = models.CharField(_("session"), max_length=40, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    counted = models.BooleanField(
+        _("counted"),
+        default=False,
+        help_text=_(
+            "Only reports from confirmed accounts older than a day count, once per address."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -271,9 +286,13 @@ class ModerationSettings(models.Model):
         help_text=_("Unless another rule approves it, a comment waits for a moderator."),
     )
     auto_approve_known_email = models.BooleanField(
-        _("approve comments from known emails"),
+        _("approve comments from verified commenters"),
         default=True,
-        help_text=_("Approve automatically when the same email already has an approved comment."),
+        help_text=_(
+            "Approve automatically when the same email already has an approved comment and "
+            "the reader proved it is theirs: signed in with a confirmed email, or commenting "
+            "from the browser that wrote the approved comment. A typed email alone never counts."
+        ),
     )
     link_threshold = models.PositiveSmallIntegerField(
         _("hold comments with this many links"),

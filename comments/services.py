@@ -1,13 +1,14 @@
 """Every write to comments: submission with its rules, moderation, edits and reports."""
 
+import hashlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from accounts.ratelimits import limit_exceeded
+from accounts.validators import has_visible_letter
 from core.tasks import enqueue_after_commit
 
 from . import forms
@@ -36,6 +39,22 @@ logger = logging.getLogger(__name__)
 # (env COMMENTS_FLOOD_SECONDS) overrides it, 0 turns the rule off (the benchmark's writers
 # all come from 127.0.0.1).
 FLOOD_SECONDS = 15
+
+# A guest's browser keeps a signed list of its own comments (cookie TRUST_COOKIE, sent only to
+# the comment URLs). Once one of them is approved, later comments with the same email from that
+# browser are approved at once: the browser proves it wrote the approved comment, which a typed
+# email cannot.
+TRUST_COOKIE = "comments_trust"
+TRUST_SALT = "levant24.comments.commenter-trust"
+TRUST_MAX_AGE = 365 * 24 * 3600
+TRUST_KEEP = 5
+
+
+# What the reader sees after sending a comment, whatever its fate: a different message for an
+# approved comment would tell anyone which emails have commented before.
+THANK_YOU_MESSAGE = _(
+    "Thank you. We have received your comment; it appears here once it is approved."
+)
 
 
 class CommentRefused(Exception):
@@ -64,12 +83,15 @@ def comment_submit(
     ip_address: str | None = None,
     user_agent: str = "",
     honeypot: str = "",
+    trust_token: str = "",
     now=None,
 ) -> Comment:
     """Store a reader's comment after the flood, spam and moderation rules.
 
     Raises ``CommentRefused`` when nothing is stored. A stored comment is pending, approved
-    or (for a word the moderators reject) rejected.
+    or (for a word the moderators reject) rejected. ``trust_token`` is the browser's
+    ``TRUST_COOKIE``; only it, or a signed-in account with a confirmed email, can make a
+    comment skip the queue.
     """
     now = now or timezone.now()
     rules = ModerationSettings.load()
@@ -83,6 +105,8 @@ def comment_submit(
         _refuse(_("Please write your comment."), field="text", code="text")
     if not name or len(name) > forms.NAME_MAX:
         _refuse(_("Please enter your name."), field="name", code="name")
+    if not has_visible_letter(name):
+        _refuse(forms.NAME_INVISIBLE, field="name", code="name")
     if not email:
         _refuse(_("Please enter your email address."), field="email", code="email")
     if rules.comments_closed(article, now=now):
@@ -96,52 +120,108 @@ def comment_submit(
         _refuse(_("The comment you are replying to is not available."), code="parent")
     if rules.is_email_blocked(email) or rules.is_ip_blocked(ip_address):
         _refuse(_("Comments from this address are not accepted."), code="blocked")
-    flood_seconds = getattr(settings, "COMMENTS_FLOOD_SECONDS", FLOOD_SECONDS)
-    if ip_address:
-        recent = Comment.objects.from_ip_since(ip_address, now - timedelta(seconds=flood_seconds))
-        if flood_seconds and recent.exists():
-            _refuse(
-                _("You are commenting too quickly. Please wait a few seconds and try again."),
-                code="flood",
-            )
-        if rules.hourly_limit:
-            last_hour = Comment.objects.from_ip_since(ip_address, now - timedelta(hours=1))
-            if last_hour.count() >= rules.hourly_limit:
-                _refuse(
-                    _(
-                        "You have reached the limit of comments for one hour. "
-                        "Please try again later."
-                    ),
-                    code="hourly",
-                )
     duplicate = (
         Comment.objects.for_article(article)
         .filter(text=text, email__iexact=email)
         .exclude(status=Status.REJECTED)
     )
     if duplicate.exists():
-        _refuse(_("You have already posted this comment."), field="text", code="duplicate")
+        _refuse(DUPLICATE_MESSAGE, field="text", code="duplicate")
+    _check_rate_limits(ip_address=ip_address, rules=rules)
 
-    status = _initial_status(rules=rules, email=email, text=text)
-    comment = Comment.objects.create(
-        article=article,
-        parent=parent,
-        name=name,
-        email=email,
-        website=website,
-        text=text,
-        status=status,
-        ip_address=ip_address,
-        user_agent=user_agent[:300],
-        user=user if user is not None and user.is_authenticated else None,
-        created_at=now,
-    )
+    user = user if user is not None and user.is_authenticated else None
+    status = _initial_status(rules=rules, email=email, text=text, user=user, token=trust_token)
+    try:
+        # The unique key is what holds when identical comments arrive at once in several
+        # workers: the check above is only the quick answer.
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                article=article,
+                parent=parent,
+                name=name,
+                email=email,
+                website=website,
+                text=text,
+                status=status,
+                ip_address=ip_address,
+                user_agent=user_agent[:300],
+                user=user,
+                created_at=now,
+                dedupe_key=None
+                if status == Status.REJECTED
+                else comment_dedupe_key(article_id=article.pk, email=email, text=text),
+            )
+    except IntegrityError:
+        if Comment.objects.filter(
+            dedupe_key=comment_dedupe_key(article_id=article.pk, email=email, text=text)
+        ).exists():
+            _refuse(DUPLICATE_MESSAGE, field="text", code="duplicate")
+        raise
     if status == Status.PENDING and rules.notify_moderators:
         moderators_digest_queue()
     return comment
 
 
 BANNED_WORDS_KEY = "comments:banned-words"
+
+
+DUPLICATE_MESSAGE = _("You have already posted this comment.")
+
+
+def comment_dedupe_key(*, article_id: int, email: str, text: str) -> str:
+    """One key per article, email (any case) and text: stored unique, so a second identical
+    comment cannot be stored however many arrive at the same moment."""
+    raw = f"{article_id}\n{email.strip().lower()}\n{text}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _check_rate_limits(*, ip_address: str | None, rules: ModerationSettings) -> None:
+    """The flood interval and the hourly limit per address, counted in the shared cache."""
+    flood_seconds = getattr(settings, "COMMENTS_FLOOD_SECONDS", FLOOD_SECONDS)
+    if flood_seconds and ip_address:
+        # One atomic add: of several comments arriving at once from one address, one wins.
+        key = "comments:flood:" + hashlib.sha256(ip_address.encode()).hexdigest()
+        if not cache.add(key, 1, timeout=flood_seconds):
+            _refuse(
+                _("You are commenting too quickly. Please wait a few seconds and try again."),
+                code="flood",
+            )
+    if rules.hourly_limit and limit_exceeded(
+        group="comments.hourly", value=ip_address, rate=f"{rules.hourly_limit}/h"
+    ):
+        _refuse(
+            _("You have reached the limit of comments for one hour. Please try again later."),
+            code="hourly",
+        )
+
+
+def commenter_trust_token(*, comment: Comment, previous: str = "") -> str:
+    """The browser's new ``TRUST_COOKIE`` value: its earlier comments and this one."""
+    ids = [pk for pk in _trusted_ids(previous) if pk != comment.pk]
+    return signing.dumps((ids + [comment.pk])[-TRUST_KEEP:], salt=TRUST_SALT, compress=True)
+
+
+def _trusted_ids(token: str) -> list[int]:
+    if not token:
+        return []
+    try:
+        ids = signing.loads(token, salt=TRUST_SALT, max_age=TRUST_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [pk for pk in ids if isinstance(pk, int)][-TRUST_KEEP:]
+
+
+def _verified_commenter(*, email: str, user, token: str) -> bool:
+    """True for a reader whose identity we checked ourselves: a signed-in account with a
+    confirmed email (commenting under that email), or a browser that wrote an approved
+    comment with this email."""
+    approved = Comment.objects.approved()
+    if user is not None and user.email_confirmed and user.email.lower() == email.lower():
+        return approved.filter(email__iexact=email).exists()
+    ids = _trusted_ids(token)
+    return bool(ids) and approved.filter(pk__in=ids, email__iexact=email).exists()
 
 
 def banned_words() -> dict[str, str]:
@@ -181,7 +261,7 @@ def banned_words_check(text: str) -> dict:
     }
 
 
-def _initial_status(*, rules: ModerationSettings, email: str, text: str) -> str:
+def _initial_status(*, rules: ModerationSettings, email: str, text: str, user, token: str) -> str:
     banned = banned_words()
     matched = plain.find_words(text, banned, innocent_words()) if banned else []
     if matched:
@@ -193,10 +273,7 @@ def _initial_status(*, rules: ModerationSettings, email: str, text: str) -> str:
         return Status.PENDING
     if not rules.hold_all:
         return Status.APPROVED
-    if (
-        rules.auto_approve_known_email
-        and Comment.objects.approved().filter(email__iexact=email).exists()
-    ):
+    if rules.auto_approve_known_email and _verified_commenter(email=email, user=user, token=token):
         return Status.APPROVED
     return Status.PENDING
 
@@ -207,6 +284,10 @@ def comment_set_status(*, comment: Comment, status: str, by=None, at=None) -> Co
         raise ValueError(f"unknown comment status {status!r}")
     comment.status = status
     fields = ["status"]
+    if status == Status.REJECTED and comment.dedupe_key:
+        # A rejected comment may be sent again once the reader has changed what was refused.
+        comment.dedupe_key = None
+        fields.append("dedupe_key")
     if by is not None:
         comment.moderated_by = by
         comment.moderated_at = at or timezone.now()
@@ -231,10 +312,54 @@ def comment_edit_text(*, comment: Comment, text: str, by) -> Comment:
     return comment
 
 
+def comment_thread_ids(*, ids) -> set[int]:
+    """``ids`` and the ids of every reply below them, at any depth, one query per level."""
+    found = set(ids)
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(Comment.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= frontier
+    return found
+
+
+_DELETE_CHUNK = 500
+
+
+@transaction.atomic
+def comments_delete(*, ids) -> int:
+    """Delete comments and every reply below them. Returns the number of comments deleted.
+
+    Django's deletion collector follows the replies one level per nested call, so a reply
+    chain a few hundred deep would end in a RecursionError; the chain is cut first (every
+    comment in the thread loses its parent), then the thread is deleted level-free.
+    """
+    doomed = sorted(comment_thread_ids(ids=ids))
+    for start in range(0, len(doomed), _DELETE_CHUNK):
+        chunk = doomed[start : start + _DELETE_CHUNK]
+        Comment.objects.filter(pk__in=chunk).update(parent=None)
+    for start in range(0, len(doomed), _DELETE_CHUNK):
+        Comment.objects.filter(pk__in=doomed[start : start + _DELETE_CHUNK]).delete()
+    return len(doomed)
+
+
 def comment_set_featured(*, comment: Comment, featured: bool) -> Comment:
     comment.is_featured = featured
     comment.save(update_fields=["is_featured"])
     return comment
+
+
+# A report moves a comment back to the queue only when it comes from a confirmed account at
+# least this old; several accounts from one address count once.
+REPORTER_MIN_AGE = timedelta(days=1)
+
+
+def reporter_counts(*, user, now=None) -> bool:
+    """True for an account whose reports count towards sending a comment back to the queue."""
+    if user is None or not user.is_authenticated or not user.email_confirmed:
+        return False
+    return user.date_joined <= (now or timezone.now()) - REPORTER_MIN_AGE
 
 
 @transaction.atomic
@@ -243,8 +368,12 @@ def comment_report(
 ) -> bool:
     """Record one reader's report. False when this reader already reported the comment.
 
-    After the configured number of reports the comment goes back to the pending queue.
+    Every report is kept for the moderators. Only those from confirmed accounts older than a
+    day count, once per address; after the configured number of counted reports the comment
+    goes back to the pending queue.
     """
+    # One report at a time per comment, so two reports from one address cannot both count.
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
     reports = CommentReport.objects.filter(comment=comment)
     if user is not None and user.is_authenticated:
         already = reports.filter(user=user)
@@ -256,12 +385,18 @@ def comment_report(
         already = reports.filter(user__isnull=True, ip_address=ip_address)
     if already.exists():
         return False
+    counted = reporter_counts(user=user) and not (
+        ip_address and reports.filter(counted=True, ip_address=ip_address).exists()
+    )
     CommentReport.objects.create(
         comment=comment,
         user=user if user is not None and user.is_authenticated else None,
         session_key=session_key,
         ip_address=ip_address,
+        counted=counted,
     )
+    if not counted:
+        return True
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
     comment.refresh_from_db(fields=["flag_count"])
     threshold = ModerationSettings.load().reports_threshold

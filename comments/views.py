@@ -125,6 +125,7 @@ def post_comment(request, article_id):
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             honeypot=data["homepage"],
+            trust_token=request.COOKIES.get(services.TRUST_COOKIE, ""),
         )
     except services.CommentRefused as refusal:
         field = refusal.field if refusal.field in form.fields else None
@@ -144,13 +145,27 @@ def post_comment(request, article_id):
     )
     if comment.status == Status.PENDING:
         remember_own_comment(request, response, comment)
-        messages.success(
-            request,
-            _("Thank you. Your comment is awaiting moderation and will appear once approved."),
-        )
-    else:
-        messages.success(request, _("Thank you. Your comment has been published."))
+    set_trust_cookie(request, response, comment)
+    # One message whatever happened to the comment: it tells nothing about the email typed.
+    messages.success(request, services.THANK_YOU_MESSAGE)
     return response
+
+
+def set_trust_cookie(request, response, comment) -> None:
+    """Lets this browser prove later that it wrote ``comment`` (comments.services)."""
+    post_path = reverse("comments:post", kwargs={"article_id": comment.article_id})
+    response.set_cookie(
+        services.TRUST_COOKIE,
+        services.commenter_trust_token(
+            comment=comment, previous=request.COOKIES.get(services.TRUST_COOKIE, "")
+        ),
+        max_age=services.TRUST_MAX_AGE,
+        # Sent back to the comment URLs only: public pages stay the same for every reader.
+        path=post_path[: post_path.index("post/")],
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @csrf_exempt  # checked below: without JavaScript the reader confirms on a fresh page

@@ -44,6 +44,7 @@ class NewsroomAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         """Django's sign-in form is step one; staff who need a second factor go on to the
         code step (or to enrolment, when it is required and not set up yet)."""
+        from accounts.services import signin_device_remember
         from accounts.two_factor import has_authenticator
         from accounts.two_factor_views import next_step_url
 
@@ -54,8 +55,14 @@ class NewsroomAdminSite(admin.AdminSite):
         response = super().login(request, extra_context)
         if request.method == "POST" and response.status_code == 302:
             user = request.user  # the account that just signed in
+            if user.is_staff:
+                # This browser knows the password: strangers' failures no longer slow it.
+                signin_device_remember(request=request, response=response, user=user)
             if self._awaits_second_factor(request):
-                return HttpResponseRedirect(next_step_url(user, response["Location"]))
+                step = HttpResponseRedirect(next_step_url(user, response["Location"]))
+                for cookie in response.cookies.values():
+                    step.cookies[cookie.key] = cookie
+                return step
             if user.is_staff and not has_authenticator(user):
                 messages.info(
                     request,
@@ -163,6 +170,8 @@ def totp_issuer(device) -> str:
     from articles.selectors import site_settings
 
     return site_settings().site_name or DEFAULT_SITE_NAME
+
+
 # The letters the search analyzer folds (articles.analyzer), as SQL can fold a column.
 _SQL_FOLDS = (
     ("أ", "ا"),

@@ -37,3 +37,22 @@ def section(db):
 @pytest.fixture
 def article(db, author, section):
     return factories.make_article(author=author, section=section, title="الشرع يزور حلب")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the wall clock (``time.time``) that the cache, the rate limits and signed
+    tokens read: ``clock.advance(seconds)``."""
+    import time
+
+    real = time.time
+
+    class Clock:
+        offset = 0.0
+
+        def advance(self, seconds: float) -> None:
+            self.offset += seconds
+
+    clock = Clock()
+    monkeypatch.setattr(time, "time", lambda: real() + clock.offset)
+    return clock

@@ -6,8 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.images import responsive_image as build_responsive_image
 from articles.models import KIND_PLURALS, KIND_SLUGS
+from articles.sanitize import safe_html
 
 register = template.Library()
+
+
+@register.filter
+def sanitized(html):
+    """Newsroom HTML for output: cleaned by the allow-list here, whatever wrote it."""
+    return safe_html(html)
 
 
 @register.simple_tag

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "levant24.middleware.SecurityHeadersMiddleware",
+    # A NUL in the path or the query string is answered 404/400 before anything reads it.
+    "levant24.input_guard.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s, for pages the edge and browsers revalidate (outside the next one,
     # so that private pages, marked no-store, are not hashed).
@@ -137,6 +139,9 @@ LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://levant24")}
+# gunicorn refuses to start several workers on a per-process cache (gunicorn.conf.py): their
+# rate limits would multiply. True only for a test server on one machine with limits off.
+ALLOW_PER_PROCESS_CACHE = env.bool("ALLOW_PER_PROCESS_CACHE", default=False)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Pages keep working (uncached) while Redis is down; see levant24/cache_backends.py.
     CACHES["default"]["BACKEND"] = "levant24.cache_backends.TolerantRedisCache"
@@ -187,10 +192,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-# Sign-in lockout (django-axes): per account and per IP.
+# Sign-in lockout (django-axes): one address out of one account, never the account for
+# everyone (strangers guessing from elsewhere must not lock the owner out); the pacing in
+# accounts/services.py slows guessing per account, per address and per pair before that.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 

@@ -49,3 +49,27 @@ def storages_from_env(env: environ.Env) -> dict:
     elif kind != "local":
         raise environ.ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
     return storages
+
+
+# Caches that each process keeps for itself (or that keep nothing).
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def per_process_cache_problem(*, caches: dict, workers: int, allowed: bool) -> str | None:
+    """Why serving with ``workers`` processes and these ``caches`` is refused, or None.
+
+    Rate limits, flood rules and sign-in pacing count in the default cache: a per-process
+    cache gives each worker its own counts, so N workers would allow N times every limit.
+    """
+    backend = caches.get("default", {}).get("BACKEND", "")
+    if backend not in PER_PROCESS_CACHES or workers <= 1 or allowed:
+        return None
+    return (
+        f"CACHE_URL must name a shared cache (redis://...) to run {workers} workers: rate "
+        "limits kept in each process would be multiplied by the number of workers. Run one "
+        "worker (GUNICORN_WORKERS=1), or set ALLOW_PER_PROCESS_CACHE=True for a test server "
+        "on one machine."
+    )

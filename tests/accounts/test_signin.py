@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django.urls import reverse
 
 from accounts import services
@@ -150,8 +151,8 @@ def test_repeated_failures_make_the_next_attempt_wait(client, reader, settings, 
 def test_pacing_counts_the_username_and_email_spellings_as_one_account(client, reader, settings):
     settings.SIGNIN_SLOWDOWN_SECONDS = 1
     _sign_in(client, "rana", "wrong-1", ip="10.0.0.1")
-    _sign_in(client, "RANA@example.com", "wrong-2", ip="10.0.0.2")
-    response = _sign_in(client, "rana", ip="10.0.0.3")
+    _sign_in(client, "RANA@example.com", "wrong-2", ip="10.0.0.1")
+    response = _sign_in(client, "rana", ip="10.0.0.1")
     assert "محاولات فاشلة كثيرة" in response.content.decode()
 
 
@@ -171,20 +172,71 @@ def test_lockout_after_five_failures_shows_arabic_message(client, reader):
     assert SESSION_KEY not in client.session
 
 
-def test_lockout_is_per_account_across_addresses_and_spellings(client, reader):
+def test_lockout_is_per_account_and_address_across_spellings(client, reader):
     for n in range(5):
         login = "rana" if n % 2 else "rana@example.com"
-        _sign_in(client, login, f"wrong-{n}", ip=f"10.0.1.{n}")
-    response = _sign_in(client, "rana", ip="10.0.1.99")
-    assert response.status_code == 429
+        _sign_in(client, login, f"wrong-{n}", ip="10.0.1.1")
+    assert _sign_in(client, "RANA@example.com", ip="10.0.1.1").status_code == 429
     assert SESSION_KEY not in client.session
 
 
-def test_lockout_is_per_address_across_accounts(client, reader):
-    for n in range(5):
+def _guess_from_many_addresses(login, *, addresses=6, tries=5, prefix="198.51.100"):
+    """A distributed guesser: a browser of its own, several tries from each address."""
+    guesser = Client()
+    for a in range(addresses):
+        for t in range(tries):
+            guesser.post(
+                LOGIN,
+                {"username": login, "password": f"guess-{a}-{t}"},
+                REMOTE_ADDR=f"{prefix}.{a + 1}",
+            )
+    return guesser
+
+
+def test_strangers_guessing_from_many_addresses_cannot_lock_the_owner_out(client, reader):
+    """Thirty wrong passwords from six addresses: those addresses are locked out, the owner
+    signing in from a new address with their usual browser is not."""
+    assert _sign_in(client, "rana", ip="10.0.9.1").status_code == 302  # the owner's browser
+    client.post(reverse("accounts:logout"))
+    guesser = _guess_from_many_addresses("rana")
+    assert (
+        guesser.post(
+            LOGIN, {"username": "rana", "password": PASSWORD}, REMOTE_ADDR="198.51.100.1"
+        ).status_code
+        == 429
+    )
+    response = _sign_in(client, "rana", ip="10.0.9.2")
+    assert response.status_code == 302
+    assert _signed_in_as(client, reader)
+
+
+def test_distributed_guessing_slows_new_browsers_but_never_locks_them(
+    client, reader, clock, settings
+):
+    """While the account is under attack, a browser that never signed in to it waits between
+    tries, then gets in: a wait, not a lockout. The owner's usual browser does not wait."""
+    settings.SIGNIN_SLOWDOWN_SECONDS = 1
+    owner = Client()
+    assert _sign_in(owner, "rana", ip="10.0.9.1").status_code == 302
+    owner.post(reverse("accounts:logout"))
+    _guess_from_many_addresses("rana")
+    assert _sign_in(owner, "rana", ip="10.0.9.2").status_code == 302
+    response = _sign_in(client, "rana", ip="10.0.9.3")
+    assert response.status_code == 200
+    assert "محاولات فاشلة كثيرة" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    clock.advance(61)
+    assert _sign_in(client, "rana", ip="10.0.9.3").status_code == 302
+    assert _signed_in_as(client, reader)
+
+
+def test_one_address_guessing_many_accounts_is_slowed(client, reader, settings):
+    settings.SIGNIN_SLOWDOWN_SECONDS = 1
+    for n in range(11):
         _sign_in(client, f"someone{n}", "wrong", ip="10.0.2.1")
     response = _sign_in(client, "rana", ip="10.0.2.1")
-    assert response.status_code == 429
+    assert response.status_code == 200
+    assert "محاولات فاشلة كثيرة" in response.content.decode()
     # Another address may still sign in to the same account.
     response = _sign_in(client, "rana", ip="10.0.2.2")
     assert response.status_code == 302
@@ -285,8 +337,34 @@ def test_behind_a_proxy_the_lockout_counts_the_forwarded_address(client, reader,
         return client.post(LOGIN, data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
 
     for n in range(5):
-        via_nginx(f"someone{n}", "wrong", "203.0.113.5")
+        via_nginx("rana", f"wrong-{n}", "203.0.113.5")
     assert via_nginx("rana", PASSWORD, "203.0.113.5").status_code == 429
     # Another reader behind the same nginx is not locked out by the first one.
     assert via_nginx("rana", PASSWORD, "203.0.113.6").status_code == 302
     assert _signed_in_as(client, reader)
+
+
+def _admin_sign_in(client, login, password=PASSWORD, *, ip="127.0.0.1"):
+    data = {"username": login, "password": password, "next": "/admin/"}
+    return client.post(reverse("admin:login"), data, REMOTE_ADDR=ip)
+
+
+def test_admin_sign_in_is_paced_too(client, settings):
+    settings.SIGNIN_SLOWDOWN_SECONDS = 1
+    staff = factories.make_author(username="editor3")
+    _admin_sign_in(client, "editor3", "wrong-1")
+    _admin_sign_in(client, "editor3", "wrong-2")
+    response = _admin_sign_in(client, "editor3")
+    assert response.status_code == 200
+    assert "محاولات فاشلة كثيرة" in response.content.decode()
+    assert not _signed_in_as(client, staff)
+
+
+def test_admin_lockout_of_one_address_leaves_the_editor_in_from_another(client):
+    staff = factories.make_author(username="editor4")
+    guesser = Client()
+    for n in range(5):
+        _admin_sign_in(guesser, "editor4", f"wrong-{n}", ip="198.51.100.9")
+    assert _admin_sign_in(guesser, "editor4", ip="198.51.100.9").status_code == 429
+    assert _admin_sign_in(client, "editor4", ip="10.0.9.9").status_code == 302
+    assert _signed_in_as(client, staff)

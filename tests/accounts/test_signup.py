@@ -1,10 +1,13 @@
 """Reader sign-up and email confirmation."""
 
 from types import SimpleNamespace
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.messages import get_messages
 from django.core import mail, signing
+from django.test import Client
 from django.urls import reverse
 
 from accounts import services
@@ -36,15 +39,24 @@ def test_signup_page_is_arabic(client):
     assert "كلمة المرور" in html
 
 
-def test_signup_creates_unconfirmed_reader_signs_in_and_mails_a_link(client):
+CHECK_INBOX = (
+    "شكراً لك. أرسلنا رسالة إلى العنوان الذي أدخلته. افتح الرابط الذي فيها لتأكيد عنوانك، "
+    "ثم سجّل الدخول."
+)
+
+
+def test_signup_creates_unconfirmed_reader_and_mails_a_link(client):
     response = _sign_up(client)
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
     user = User.objects.get(email="layla@example.com")
     assert user.display_name == "ليلى من اللاذقية"
     assert not user.email_confirmed
     assert not user.is_staff and not user.is_superuser
     assert user.check_password(GOOD)
-    assert client.session[SESSION_KEY] == str(user.pk)
+    # Not signed in: an address that already had an account could not be, and the two
+    # answers must not differ.
+    assert SESSION_KEY not in client.session
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -57,9 +69,8 @@ def test_signup_creates_unconfirmed_reader_signs_in_and_mails_a_link(client):
     assert link_in(message.body) in html
     assert "layla" not in link_in(message.body)
 
-    state = client.get(reverse("comments:reader")).json()  # shown by the next page's script
-    assert any("أرسلنا رابط تأكيد إلى بريدك الإلكتروني" in m["text"] for m in state["messages"])
-    assert state["user"]["confirm_email_url"] == reverse("accounts:confirm_email_resend")
+    page = client.get(response["Location"]).content.decode()
+    assert CHECK_INBOX in page
 
 
 def test_signup_returns_to_a_next_page_on_this_site_only(client, article):
@@ -72,10 +83,11 @@ def test_signup_returns_to_a_next_page_on_this_site_only(client, article):
             "password2": GOOD,
         },
     )
-    assert response["Location"] == article.get_absolute_url()
-    client.logout()
+    target = urlsplit(response["Location"])
+    assert target.path == reverse("accounts:login")
+    assert parse_qs(target.query)["next"] == [unquote(article.get_absolute_url())]
     response = _sign_up(client, email="other@example.com", next="https://evil.example/")
-    assert response["Location"] == reverse("articles:home")
+    assert response["Location"] == reverse("accounts:login")
 
 
 def test_confirmation_link_confirms_the_email(client):
@@ -132,13 +144,29 @@ def test_link_for_an_old_address_does_not_confirm_a_new_one(client):
 
 
 @pytest.mark.parametrize("typed", ["taken@example.com", "TAKEN@Example.com"])
-def test_signup_refuses_an_email_already_used_in_any_case(client, typed):
-    factories.make_reader(email="taken@example.com")
+def test_signup_with_a_taken_email_answers_the_same_and_mails_the_owner(client, typed):
+    owner = factories.make_reader(email="taken@example.com", display_name="صاحب الحساب")
+    new = _sign_up(Client(), email="free@example.com")
     response = _sign_up(client, email=typed)
-    assert response.status_code == 200
-    assert "يوجد حساب بهذا البريد الإلكتروني بالفعل." in response.content.decode()
+    # The same status, target and message as for a new address; no account, no sign-in.
+    assert (response.status_code, response["Location"]) == (new.status_code, new["Location"])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [CHECK_INBOX]
+    assert SESSION_KEY not in client.session
     assert User.objects.filter(email__iexact="taken@example.com").count() == 1
-    assert mail.outbox == []
+    # The owner is told; the one who typed the address learns nothing.
+    assert [m.to for m in mail.outbox] == [["free@example.com"], ["taken@example.com"]]
+    note = mail.outbox[1]
+    assert note.subject == "حاول أحدهم إنشاء حساب ببريدك الإلكتروني في ليفانت 24"
+    assert "صاحب الحساب" in note.body
+    assert reverse("accounts:password_reset") in note.body
+    assert owner.check_password("pass-1234-word")  # unchanged
+
+
+def test_owner_is_mailed_at_most_once_an_hour_about_signup_attempts(client):
+    factories.make_reader(email="taken@example.com")
+    for n in range(3):
+        _sign_up(Client(REMOTE_ADDR=f"10.7.0.{n}"), email="taken@example.com")
+    assert len(mail.outbox) == 1
 
 
 def test_service_refuses_a_duplicate_email_even_past_the_form():
@@ -204,9 +232,7 @@ def test_resend_needs_a_signed_in_reader(client):
 
 def test_signups_from_one_address_are_capped_per_hour(client):
     for n in range(services.SIGNUPS_PER_ADDRESS_PER_HOUR):
-        client.logout()
         assert _sign_up(client, email=f"bulk{n}@example.com").status_code == 302
-    client.logout()
     response = _sign_up(client, email="one-too-many@example.com")
     assert response.status_code == 200
     assert "أُنشئت حسابات كثيرة من هذا الاتصال" in response.content.decode()
@@ -224,3 +250,20 @@ def test_signups_from_one_address_are_capped_per_hour(client):
         REMOTE_ADDR="10.9.9.9",
     )
     assert response.status_code == 302
+
+
+def test_signups_with_taken_emails_count_towards_the_cap_too(client):
+    """Probing taken addresses is throttled exactly like creating accounts."""
+    factories.make_reader(email="taken@example.com")
+    for _ in range(services.SIGNUPS_PER_ADDRESS_PER_HOUR):
+        assert _sign_up(client, email="taken@example.com").status_code == 302
+    response = _sign_up(client, email="taken@example.com")
+    assert response.status_code == 200
+    assert "أُنشئت حسابات كثيرة من هذا الاتصال" in response.content.decode()
+
+
+def test_signup_name_needs_a_visible_letter(client):
+    response = _sign_up(client, display_name="\u200b\u200c\u3164")
+    assert response.status_code == 200
+    assert "يجب أن يحتوي الاسم على حرف واحد على الأقل." in response.content.decode()
+    assert not User.objects.exists()

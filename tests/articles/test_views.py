@@ -715,3 +715,32 @@ def test_header_search_box_shows_the_query_on_the_search_page(client, newsroom):
     assert 'value="حلب &lt;b&gt;"' in header_input
     home = html_of(client.get(reverse("articles:home")))
     assert "value=" not in re.search(r'<input id="header-q"[^>]*>', home).group(0)
+
+
+@pytest.mark.django_db
+def test_author_pages_exist_only_for_staff_with_a_published_article(client, section):
+    """Editors, moderators and admins with nothing published have no public page: their
+    usernames cannot be collected from author URLs."""
+    from tests.factories import make_user
+
+    writer = make_author(username="writer")
+    make_article(author=writer, section=section)
+    drafts_only = make_author(username="drafter")
+    make_article(author=drafts_only, section=section, status=Status.DRAFT)
+    scheduled_only = make_author(username="planner")
+    make_article(
+        author=scheduled_only,
+        section=section,
+        status=Status.PUBLISHED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    make_author(username="chief-editor")
+    make_user(username="site-admin", is_staff=True, is_superuser=True)
+    make_user(username="reader-one")
+
+    assert client.get(reverse("articles:author", kwargs={"username": "writer"})).status_code == 200
+    absent = [
+        client.get(reverse("articles:author", kwargs={"username": name}))
+        for name in ("drafter", "planner", "chief-editor", "site-admin", "reader-one", "nobody")
+    ]
+    assert [r.status_code for r in absent] == [404] * 6

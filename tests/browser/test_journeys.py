@@ -197,7 +197,11 @@ REPLY = "أوافقك الرأي، زرت السوق الأسبوع الماضي
 
 def _let_time_pass():
     """Every comment so far was written a minute ago. All the readers of this test share one
-    address (127.0.0.1), and one comment per address every 15 seconds is the site's rule."""
+    address (127.0.0.1), and one comment per address every 15 seconds is the site's rule:
+    its count lives in the cache (the live server's, in this process), so it is emptied."""
+    from django.core.cache import cache
+
+    cache.clear()
     for comment in Comment.objects.all():
         Comment.objects.filter(pk=comment.pk).update(
             created_at=comment.created_at - timedelta(minutes=1)
@@ -238,7 +242,7 @@ def test_journey_comment_reader_comments_moderator_approves_another_reader_repli
     # With the email it is taken, and waits for a moderator (only she sees it meanwhile).
     form.locator("#id_email").fill("layla@example.org")
     follow(page, form.get_by_role("button", name="أرسل التعليق"))
-    assert "تعليقك بانتظار المراجعة" in messages_text(page)
+    assert "وصلنا تعليقك" in messages_text(page)
     pending = page.locator(".comment", has_text=FIRST_COMMENT)
     assert pending.locator(".comment-pending").inner_text() == (
         "تعليقك بانتظار المراجعة. لا يراه أحد غيرك."
@@ -284,7 +288,7 @@ def test_journey_comment_reader_comments_moderator_approves_another_reader_repli
     form.locator("#id_name").fill("سامر")
     form.locator("#id_email").fill("samer@example.org")
     follow(stranger, form.get_by_role("button", name="أرسل التعليق"))
-    assert "تعليقك بانتظار المراجعة" in messages_text(stranger), messages_text(stranger)
+    assert "وصلنا تعليقك" in messages_text(stranger), messages_text(stranger)
     reply = Comment.objects.get(text=REPLY)
     assert (reply.parent_id, reply.status) == (first.pk, "pending")
 
@@ -354,16 +358,14 @@ def test_journey_account_signup_confirm_sign_in_sign_out_reset_password(page, ma
     page.locator("#id_password1").fill(FIRST_PASSWORD)
     page.locator("#id_password2").fill(FIRST_PASSWORD)
     follow(page, page.locator("main button[type=submit]"))
-    assert "أرسلنا رابط تأكيد" in messages_text(page), messages_text(page)
-    assert page.url.endswith(article.get_absolute_url()), "not back on the article"
-    assert page.locator(".site-header .user-name").inner_text() == "نور"
-    assert page.locator(".site-header .confirm-reminder").is_visible()
+    # The same answer as for an address that already has an account: no sign-in yet.
+    assert "أرسلنا رسالة إلى العنوان الذي أدخلته" in messages_text(page), messages_text(page)
+    assert "/accounts/login/" in page.url
+    assert page.locator(".site-header .user-name").count() == 0
 
     # Confirm the email through the link in the mail.
     page.goto(_link_in_last_mail(EMAIL, "/accounts/confirm/"))
     assert "شكراً لك، تم تأكيد بريدك الإلكتروني." in messages_text(page)
-    assert page.locator(".site-header .confirm-reminder").count() == 0
-    _sign_out(page)
 
     # Sign in through the dialog on the article page: back on the article, form filled in.
     page.goto(article.get_absolute_url())

@@ -205,7 +205,7 @@ def test_moderator_edits_moderation_settings_in_arabic(mod_client):
     html = mod_client.get(url).content.decode()
     for label in (
         "إحالة كل تعليق إلى المراجعة",
-        "الموافقة على تعليقات العناوين المعروفة",
+        "الموافقة على تعليقات المعلّقين الموثَّقين",
         "إحالة التعليقات التي فيها هذا العدد من الروابط أو أكثر",
         "عناوين البريد المحظورة",
         "عناوين IP المحظورة",
@@ -424,3 +424,45 @@ def test_bulk_delete_still_works_on_the_annotated_queue(mod_client, article):
     )
     assert response.status_code == 302
     assert not Comment.objects.filter(pk__in=[c.pk for c in doomed]).exists()
+
+
+def _reply_chain(article, depth):
+    parent = None
+    chain = []
+    for n in range(depth):
+        parent = Comment.objects.create(
+            article=article, parent=parent, name="ق", email="a@example.org", text=f"رد رقم {n}"
+        )
+        chain.append(parent)
+    return chain
+
+
+def test_delete_page_and_delete_of_a_deep_reply_chain(mod_client, article):
+    """A chain 400 replies deep: the confirmation page lists it flat and deletes it all."""
+    chain = _reply_chain(article, 400)
+    url = f"/admin/comments/comment/{chain[0].pk}/delete/"
+    response = mod_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "و399 رداً عليها" in html
+    response = mod_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+
+
+def test_bulk_delete_of_deep_reply_chains(mod_client, article):
+    chain = _reply_chain(article, 400)
+    other = _reply_chain(article, 3)
+    keep = factories.make_comment(article=article)
+    data = {"action": "delete_selected", "_selected_action": [chain[0].pk, other[1].pk]}
+    response = mod_client.post(CHANGELIST, data)
+    assert response.status_code == 200
+    assert "رداً عليها" in response.content.decode()
+    response = mod_client.post(CHANGELIST, {**data, "post": "yes"})
+    assert response.status_code == 302
+    assert set(Comment.objects.all()) == {keep, other[0]}
+
+
+def test_admin_search_with_a_nul_is_refused_not_a_crash(mod_client, article):
+    response = mod_client.get(CHANGELIST, {"q": "نص\x00"})
+    assert response.status_code == 400

@@ -110,7 +110,10 @@ def test_website_without_scheme_is_accepted_as_https(client, article):
     assert Comment.objects.get().website == "https://hala.example.org"
 
 
-def test_good_submission_redirects_with_awaiting_message_and_shows_own_pending(client, article):
+THANK_YOU = "شكراً لك. وصلنا تعليقك، ويظهر هنا بعد الموافقة عليه."
+
+
+def test_good_submission_redirects_with_thank_you_and_shows_own_pending(client, article):
     response = client.post(post_url(article), valid_data())
     comment = Comment.objects.get()
     assert comment.status == Status.PENDING
@@ -119,7 +122,7 @@ def test_good_submission_redirects_with_awaiting_message_and_shows_own_pending(c
         response["Location"] == f"{article.get_absolute_url()}?c={comment.pk}#comment-{comment.pk}"
     )
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == ["شكراً لك. تعليقك بانتظار المراجعة وسيظهر بعد الموافقة عليه."]
+    assert messages == [THANK_YOU]
 
     # The page the reader lands on is their own: never shared.
     landing = client.get(response["Location"])
@@ -408,8 +411,16 @@ def test_comments_close_automatically_after_configured_days(client, author, sect
 # --- reporting ------------------------------------------------------------------------------
 
 
+def seasoned_reader():
+    reader = factories.make_reader(email_confirmed=True)
+    reader.date_joined = timezone.now() - timedelta(days=3)
+    reader.save(update_fields=["date_joined"])
+    return reader
+
+
 def test_reader_reports_a_comment_once(client, article):
     comment = factories.make_comment(article=article)
+    client.force_login(seasoned_reader())
     url = reverse("comments:report", args=[comment.pk])
     response = client.post(url)
     assert response.status_code == 302
@@ -451,7 +462,9 @@ def test_reports_past_threshold_send_comment_back_to_pending(article):
     comment = factories.make_comment(article=article)
     url = reverse("comments:report", args=[comment.pk])
     for n in range(3):
-        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(url)
+        reader_client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+        reader_client.force_login(seasoned_reader())
+        reader_client.post(url)
     comment.refresh_from_db()
     assert comment.flag_count == 3
     assert comment.status == Status.PENDING
@@ -540,3 +553,64 @@ def test_anonymous_readers_pending_comment_is_remembered_without_a_session(clien
     assert f'id="comment-{comment.pk}"' not in page(forger, article, c=comment.pk)
     forger.cookies[OWN_COOKIE] = f"[{comment.pk}]"
     assert own(forger) == []
+
+
+def test_reports_from_fresh_accounts_on_one_address_leave_the_comment_public(article):
+    """Three reader accounts created seconds ago, from one address, report a comment: it
+    stays public, and the moderators see who reported it."""
+    from django.test import Client
+
+    comment = factories.make_comment(article=article)
+    url = reverse("comments:report", args=[comment.pk])
+    for n in range(3):
+        reader_client = Client(REMOTE_ADDR="203.0.113.50")
+        reader_client.force_login(
+            factories.make_reader(email_confirmed=True, display_name=f"حساب جديد {n}")
+        )
+        assert reader_client.post(url).status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    assert comment.text in Client().get(article.get_absolute_url()).content.decode()
+    moderator = Client()
+    moderator.force_login(factories.make_moderator())
+    html = moderator.get(reverse("admin:comments_comment_change", args=[comment.pk])).content
+    html = html.decode()
+    for n in range(3):
+        assert f"حساب جديد {n}" in html
+    assert html.count("203.0.113.50") >= 3
+    # The comment waits in the "reported" tab, uncounted reports included.
+    queue = moderator.get(reverse("admin:comments_comment_changelist"), {"status": "reported"})
+    assert [row.pk for row in queue.context["cl"].result_list] == [comment.pk]
+    queue_html = queue.content.decode()
+    assert "يُحتسب 0 من 3" in queue_html
+    for n in range(3):
+        assert f"حساب جديد {n}" in queue_html
+
+
+def test_typed_known_email_gets_the_same_answer_and_waits(client, article):
+    """A guest typing a regular commenter's email is held, and told exactly what anyone is."""
+    factories.make_comment(article=article, email="regular@example.org", status=Status.APPROVED)
+    response = client.post(post_url(article), valid_data(email="REGULAR@example.org", name="منتحل"))
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [THANK_YOU]
+    assert Comment.objects.get(name="منتحل").status == Status.PENDING
+
+
+def test_browser_that_wrote_an_approved_comment_is_trusted_next_time(client, article, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    response = client.post(post_url(article), valid_data(text="أول تعليق لي"))
+    cookie = response.cookies["comments_trust"]
+    assert cookie["path"] == "/comments/"
+    assert cookie["httponly"]
+    first = Comment.objects.get()
+    first.status = Status.APPROVED
+    first.save()
+    response = client.post(post_url(article), valid_data(text="تعليقي الثاني"))
+    assert Comment.objects.get(text="تعليقي الثاني").status == Status.APPROVED
+    # Same words for the reader either way.
+    assert {str(m) for m in get_messages(response.wsgi_request)} == {THANK_YOU}
+    # Another browser typing the same email waits.
+    from django.test import Client
+
+    Client().post(post_url(article), valid_data(text="تعليق من متصفح آخر"))
+    assert Comment.objects.get(text="تعليق من متصفح آخر").status == Status.PENDING

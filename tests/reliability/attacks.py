@@ -114,3 +114,40 @@ BAD_QUERY_STRINGS = [
 # Upload bodies that are not acceptable images.
 NOT_AN_IMAGE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
 HTML_AS_IMAGE = b"<html><script>alert(1)</script></html>"
+
+# Paths a bot tries with a NUL or other bytes no slug, username or tag can hold. PostgreSQL
+# refuses a NUL in any query, so each reached the database as a 500 once.
+BAD_PATHS = [
+    "/section/%00/",
+    "/section/%D8%B3%00/",
+    "/author/%00/",
+    "/author/admin%00/",
+    "/tag/%00/",
+    "/tag/x%00y/",
+    "/kind/%00/",
+    "/article/1/%00/",
+    "/feeds/section/%00/",
+    "/feeds/kind/%00/",
+    "/sitemap-%00.xml",
+    "/%00",
+    "/section/%ff%fe/",
+    "/author/%ed%a0%80/",
+]
+
+# Query strings with a NUL, for public pages and the admin's search and filters.
+NUL_QUERY_STRINGS = ["q=%00", "q=%D8%B3%00", "page=1%00", "%00=1", "status=%00", "o=%00"]
+
+# Names that show nothing: joiners, direction marks, fillers, tatweel, combining marks.
+INVISIBLE_NAMES = [
+    "\u200b",
+    "\u200c\u200d",
+    "\u200e\u200f",
+    "\u2060\u2061\ufeff",
+    "\u3164",
+    "\u115f\u1160",
+    "\uffa0",
+    "\u0640\u0640",
+    "\u064e\u0651",
+    "\u00a0\u3000",
+    "\u202e\u2066",
+]

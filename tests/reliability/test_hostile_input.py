@@ -13,6 +13,7 @@ from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.validators import has_visible_letter
 from articles.models import Article
 from articles.sanitize import clean_html
 from comments.models import Comment
@@ -43,6 +44,8 @@ def expected_name(raw: str) -> str | None:
     if "\x00" in raw:
         return None
     name = BIDI.sub("", raw).strip()
+    if not has_visible_letter(name):
+        return None
     return name if 1 <= len(name) <= 100 else None
 
 
@@ -190,6 +193,44 @@ def test_invalid_utf8_in_paths_never_500(client, article, path):
     assert client.get(path).status_code < 500
 
 
+def test_nul_and_bad_bytes_in_paths_are_404_never_500(client, article):
+    def check(path):
+        response = client.get(path)
+        assert response.status_code in (400, 404), response.status_code
+
+    for_each(attacks.BAD_PATHS, check)
+
+
+def test_nul_in_query_strings_is_400_on_public_pages_and_the_admin(client, article):
+    staff = factories.make_user(is_staff=True, is_superuser=True)
+    admin_client = client.__class__()
+    admin_client.force_login(staff)
+    pages = [
+        (client, reverse("articles:search")),
+        (client, article.section.get_absolute_url()),
+        (client, reverse("articles:home")),
+        (admin_client, reverse("admin:articles_article_changelist")),
+        (admin_client, reverse("admin:comments_comment_changelist")),
+        (admin_client, reverse("admin:accounts_user_changelist")),
+    ]
+
+    def check(query):
+        for who, path in pages:
+            response = who.get(f"{path}?{query}")
+            assert response.status_code == 400, (path, response.status_code)
+
+    for_each(attacks.NUL_QUERY_STRINGS, check)
+
+
+def test_comment_names_without_a_visible_letter_are_refused(client, article, open_comments):
+    def check(name):
+        response, email = post_comment(client, article, text="تعليق عادي", name=name)
+        assert response.status_code == 400
+        assert not Comment.objects.filter(email=email).exists()
+
+    for_each(attacks.INVISIBLE_NAMES, check)
+
+
 @given(query=hostile_text)
 def test_property_any_search_query_answers_inert(client, search_baseline, query):
     response = client.get(reverse("articles:search"), {"q": query, "page": query[:5]})
@@ -236,6 +277,7 @@ def check_signup(client, *, display_name, email, password):
 
     client.logout()
     before = User.objects.count()
+    taken = "\x00" not in email and User.objects.filter(email__iexact=email.strip()).exists()
     response = client.post(
         reverse("accounts:signup"),
         {
@@ -247,7 +289,10 @@ def check_signup(client, *, display_name, email, password):
         REMOTE_ADDR=next_ip(),
     )
     assert response.status_code < 500
-    if response.status_code == 302:
+    if response.status_code == 302 and taken:
+        # The same answer as a new account, and nothing created.
+        assert User.objects.count() == before
+    elif response.status_code == 302:
         user = User.objects.get(email__iexact=email.strip())
         assert "\x00" not in display_name
         assert user.display_name == display_name.strip()

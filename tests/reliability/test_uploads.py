@@ -161,3 +161,48 @@ def test_a_good_image_is_stored_through_both_paths(client, editor, section, sett
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Article.objects.get().image
     assert len(files_under(settings.MEDIA_ROOT)) == 2
+
+
+def _png(size=(60, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "extension"),
+    [
+        ("poly.php.jpg", "JPEG", ".jpg"),
+        ("x.pdf", "PNG", ".png"),
+        ("photo.gif", "PNG", ".png"),
+        ("../../etc/passwd.png", "JPEG", ".jpg"),
+        ("صورة.png", "WEBP", ".webp"),
+    ],
+)
+def test_featured_image_gets_a_random_name_with_its_real_formats_extension(
+    client, editor, section, settings, name, fmt, extension
+):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 120, 60)).save(buffer, fmt)
+    client.force_login(editor)
+    upload = SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+    response = client.post(
+        reverse("admin:articles_article_add"), article_form(section, upload, editor)
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    stored = Article.objects.get().image.name
+    folder, _, filename = stored.rpartition("/")
+    assert folder.startswith("articles/")
+    assert filename.endswith(extension) and filename.count(".") == 1
+    stem = filename.removesuffix(extension)
+    assert len(stem) >= 16 and stem not in name
+    assert os.path.exists(os.path.join(settings.MEDIA_ROOT, stored))
+
+
+def test_two_uploads_of_the_same_file_get_different_names(client, editor, section):
+    client.force_login(editor)
+    for _ in range(2):
+        upload = SimpleUploadedFile("same.png", _png(), content_type="image/png")
+        client.post(reverse("admin:articles_article_add"), article_form(section, upload, editor))
+    names = [a.image.name for a in Article.objects.all()]
+    assert len(names) == 2 and len(set(names)) == 2
