@@ -157,7 +157,8 @@
     fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (state) { if (state) applyReaderState(state); })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () { document.body.setAttribute("data-reader-ready", ""); });
   }
 
   function applyReaderState(state) {

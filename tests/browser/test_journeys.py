@@ -44,6 +44,9 @@ def follow(page, target):
 
 def messages_text(page) -> str:
     """The messages at the top of the page, and any form errors (to explain a failure)."""
+    if page.locator("body[data-reader-url]").count():
+        # Public pages show the reader's messages once their own endpoint has answered.
+        page.locator("body[data-reader-ready]").wait_for(state="attached")
     shown = page.locator("ul.messagelist li, .messages .message, .errornote, .errorlist")
     return " ".join(shown.all_inner_texts())
 

@@ -388,23 +388,6 @@ def test_unconfirmed_accounts_do_not_count(article):
 # --- moderator email ------------------------------------------------------------------------
 
 
-def test_moderators_are_emailed_about_new_pending_comments(article):
-    factories.make_moderator(email="mod1@levant24.example")
-    factories.make_moderator(email="")  # no address: skipped
-    factories.make_user(email="reader@example.org")  # not a moderator
-    comment = submit(article, name="هالة", text="تعليق ينتظر المراجعة")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["mod1@levant24.example"]
-    assert message.subject == f"تعليق جديد بانتظار المراجعة: {article.title}"
-    assert "تعليق ينتظر المراجعة" in message.body
-    assert f"/admin/comments/comment/{comment.pk}/change/" in message.body
-    html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html"
-    assert "تعليق ينتظر المراجعة" in html
-    assert 'dir="rtl"' in html
-
-
 def test_no_email_for_approved_comments_or_when_switched_off(article):
     factories.make_moderator(email="mod1@levant24.example")
     rules(hold_all=False)
