@@ -4,8 +4,8 @@
 
 1. PostgreSQL: `make serve` (prod settings, CONN_HEALTH_CHECKS on) against levant24_load,
    one background reader, then PostgreSQL is stopped for ``--outage`` seconds. During the
-   outage: ``/healthz`` answers 503; an article page that is not in the page cache answers
-   the Arabic 503 page (never a traceback); a page already in the page cache may still be
+   outage: ``/healthz`` answers 503; an article page answers the Arabic 503 page (never a
+   traceback; the edge cache, not tested here, keeps serving the pages it holds); a page may still be
    served from it; a comment posted now is refused with a message and the reader's text in
    the answer, and is not in the database afterwards. PostgreSQL is started again and the
    same server must answer 200 within a few seconds, with no restart.
@@ -32,7 +32,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_integrity import CSRF_INPUT, DEFAULT_DB, ERROR_TEXT, Browser, collect_targets, db_rows  # noqa: E402
+from load_integrity import (  # noqa: E402
+    DEFAULT_DB,
+    ERROR_TEXT,
+    READER_PATH,
+    READER_TOKEN,
+    Browser,
+    collect_targets,
+    db_rows,
+)
 from load_integrity import prepare_database as load_prepare  # noqa: E402
 from run import Server  # noqa: E402
 
@@ -151,7 +159,8 @@ class Background:
 
 def comment_form(browser: Browser, path: str, text: str) -> dict:
     status, _h, page = browser.request("GET", path)
-    token = CSRF_INPUT.search(page)
+    _s, _h, state = browser.request("GET", READER_PATH)  # what the page's script fetches
+    token = READER_TOKEN.search(state)
     assert status == 200 and token, f"no comment form on {path} ({status})"
     return {
         "csrfmiddlewaretoken": html.unescape(token.group(1)),
@@ -185,13 +194,12 @@ def postgres_phase(args, targets, checks: Checks) -> None:
         # worker holds a copy of the page that should stay readable from the cache.
         for _ in range(3 * args.workers):
             status, headers, _ = Browser(args.port).request("GET", cached_path)
-        checks.check(status == 200, f"before: article page 200 (X-Cache {headers.get('X-Cache')})")
+        checks.check(status == 200, "before: article page 200")
         article_id, article_path = targets["commentable"][0]
         text = f"fault-{uuid.uuid4().hex[:8]} تعليق كُتب أثناء انقطاع قاعدة البيانات، ويجب ألا يضيع."
         form = comment_form(b, article_path, text)
-        # Never requested before the outage, so neither the page cache nor the article's
-        # shared fragments (articles/fragments.py) hold it: it needs the database. The
-        # background reader uses other pages, which may be served from those caches.
+        # Every page needs the database at the origin (the edge in front would keep serving
+        # the pages it holds; this check talks to the origin).
         uncached = targets["articles"][-1]
         reader_paths = ["/", cached_path, targets["listings"][0], targets["articles"][1]]
         with Background(args.port, reader_paths) as bg:
@@ -214,8 +222,7 @@ def postgres_phase(args, targets, checks: Checks) -> None:
                 status, headers, body = fresh.request("GET", cached_path)
                 checks.check(
                     status in (200, 503),
-                    f"outage: page already in the page cache answers {status} "
-                    f"(X-Cache {headers.get('X-Cache')}; served from the cache is allowed)",
+                    f"outage: a page read before the outage answers {status}",
                 )
                 status, _h, body = b.request("POST", f"/comments/post/{article_id}/", form)
                 checks.check(
@@ -281,8 +288,8 @@ def redis_phase(args, targets, checks: Checks) -> None:
         b.request("GET", path)
         status, headers, _ = b.request("GET", path)
         checks.check(
-            status == 200 and headers.get("X-Cache") == "HIT",
-            f"before: article page {status} X-Cache {headers.get('X-Cache')}",
+            status == 200,
+            f"before: article page {status}",
         )
         article_id, article_path = targets["commentable"][1]
         with Background(args.port, ["/", path, targets["listings"][1]]) as bg:
@@ -307,7 +314,7 @@ def redis_phase(args, targets, checks: Checks) -> None:
                     statuses[status] += 1
                     checks.check(
                         status == 200 and "Traceback" not in body,
-                        f"Redis down: {p[:40]} {status} (X-Cache {headers.get('X-Cache')})",
+                        f"Redis down: {p[:40]} {status}",
                     )
                 status, _h, _b = b.request("GET", "/healthz")
                 checks.check(status == 200, f"Redis down: /healthz {status}")
@@ -330,10 +337,8 @@ def redis_phase(args, targets, checks: Checks) -> None:
                 log("starting Redis again")
                 ensure_redis_up()
             Browser(args.port).request("GET", path)
-            again = wait_for(
-                lambda: Browser(args.port).request("GET", path)[1].get("X-Cache") == "HIT", 15
-            )
-            checks.check(again is not None, "Redis back: pages are cached again (X-Cache HIT)")
+            again = wait_for(lambda: Browser(args.port).request("GET", path)[0] == 200, 15)
+            checks.check(again is not None, "Redis back: pages answer 200")
         checks.check(
             bg.tracebacks == 0 and not any(isinstance(s, int) and s >= 500 for s in bg.statuses),
             f"light load while Redis was down: statuses {dict(bg.statuses)}",

@@ -35,7 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import PY, ROOT, Server, django_env, recreate_database  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/levant24_load"
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Public pages carry no token: a browser's script asks the reader endpoint for one.
+READER_TOKEN = re.compile(r'"csrf_token": ?"([A-Za-z0-9]+)"')
+READER_PATH = "/comments/reader/"
 ERROR_TEXT = re.compile(
     r'<span class="field-error"[^>]*>(.*?)</span>|<div class="form-errors"[^>]*>(.*?)</div>', re.S
 )
@@ -213,7 +215,8 @@ def commenter(port, targets, stats: Stats, stop: threading.Event, worker: int, r
         try:
             status, _h, page = browser.request("GET", path)
             stats.hit("article (commenter)", status, path)
-            token = CSRF_INPUT.search(page)
+            _s, _h, state = browser.request("GET", READER_PATH)
+            token = READER_TOKEN.search(state)
             if status != 200 or not token:
                 continue
             text = f"{run_id} تعليق القارئ {worker} رقم {n}: رأيي أن الخبر مهم ويستحق المتابعة."
