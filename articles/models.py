@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
@@ -20,6 +21,13 @@ from .search import article_search_document, search_vector_expression, uses_post
 def arabic_slugify(text: str) -> str:
     """A slug that keeps Arabic letters (``allow_unicode``)."""
     return slugify(text, allow_unicode=True)[:200].strip("-") or "article"
+
+
+@functools.lru_cache(maxsize=20_000)
+def article_url(pk: int, slug: str) -> str:
+    """An article's address. Remembered: a listing links dozens of articles and reversing
+    a URL pattern is the dearest part of a link (the URLconf does not change at run time)."""
+    return reverse("articles:detail", kwargs={"pk": pk, "slug": slug})
 
 
 class Section(models.Model):
@@ -256,7 +264,7 @@ class Article(models.Model):
             )
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+        return article_url(self.pk, self.slug or "-")
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -1,6 +1,9 @@
 from urllib.parse import quote
 
 from django import template
+from django.template.defaultfilters import date as date_format
+from django.template.defaultfilters import truncatewords
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +97,35 @@ def kind_slug(kind):
 @register.filter
 def kind_plural(kind):
     return KIND_PLURALS.get(kind, "")
+
+
+TEASER_SIZES = "(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, 100vw"
+
+
+@register.simple_tag
+def teaser(item, *, compact=False, show_lead=False, eager=False):
+    """An article's teaser in a list. Written here rather than as an included template:
+    home and listings show dozens, and an include costs ten times this in every render."""
+    image = ""
+    if item.image and not compact:
+        image = responsive_image(item.image, alt=item.image_alt, sizes=TEASER_SIZES, eager=eager)
+    lead = ""
+    if show_lead and item.lead:
+        lead = format_html('<p class="teaser-lead">{}</p>', truncatewords(item.lead, 40))
+    # What the |date filter does for a template: the site's time zone.
+    published = timezone.localtime(item.published_at) if item.published_at else None
+    return format_html(
+        '\n<article class="teaser{}">\n  <a href="{}">\n    {}\n    <h3>{}</h3>\n  </a>\n'
+        "  {}\n"
+        '  <p class="labels"><span class="label label-kind">{}</span> '
+        '<span class="label">{}</span> <time datetime="{}">{}</time></p>\n</article>\n',
+        " teaser-compact" if compact else "",
+        item.get_absolute_url(),
+        image,
+        item.title,
+        lead,
+        item.get_kind_display(),
+        item.section.name,
+        date_format(published, "c") if published else "",
+        date_format(published, "d/m/Y") if published else "",
+    )
