@@ -109,9 +109,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        shown_differently = update_fields is None or set(update_fields) & set(
-            self.RENDERED_FIELDS
-        )
+        shown_differently = update_fields is None or set(update_fields) & set(self.RENDERED_FIELDS)
         if self.pk is not None and (shown_differently or self._needs_html()):
             self.html = self.render_html()
             if update_fields is not None:

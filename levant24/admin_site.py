@@ -163,6 +163,8 @@ def totp_issuer(device) -> str:
     from articles.selectors import site_settings
 
     return site_settings().site_name or DEFAULT_SITE_NAME
+
+
 # The letters the search analyzer folds (articles.analyzer), as SQL can fold a column.
 _SQL_FOLDS = (
     ("أ", "ا"),

@@ -55,9 +55,7 @@ def test_second_request_is_a_hit_and_cookies_do_not_split_the_cache(edge, newsro
     assert "Set-Cookie" not in headers
 
 
-def test_editing_an_article_refreshes_its_page_and_lists_not_an_unrelated_article(
-    edge, newsroom
-):
+def test_editing_an_article_refreshes_its_page_and_lists_not_an_unrelated_article(edge, newsroom):
     ours, other = newsroom["ours"], newsroom["other"]
     warm(edge, ours.get_absolute_url(), other.get_absolute_url(), "/")
     ours.title = "عنوان جديد بعد التصحيح"
@@ -82,9 +80,7 @@ def test_approving_a_comment_refreshes_only_its_article(edge, newsroom):
     assert fetch(edge, "/")[1] == "HIT"  # a comment changes no list
 
 
-def test_publishing_a_new_article_refreshes_its_lists_not_an_unrelated_article(
-    edge, newsroom
-):
+def test_publishing_a_new_article_refreshes_its_lists_not_an_unrelated_article(edge, newsroom):
     # The newest article ("other") gains a "next article" link: it is purged too. An article
     # of another section that is not its neighbour is not.
     other, syria = newsroom["middle"], newsroom["syria"]
