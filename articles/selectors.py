@@ -28,6 +28,16 @@ def site_settings() -> SiteSettings:
     return settings_obj
 
 
+def site_settings_for(request) -> SiteSettings:
+    """``site_settings()`` read once per request (the view and the templates both need it)."""
+    if request is None:
+        return site_settings()
+    found = getattr(request, "site_settings", None)
+    if found is None:
+        found = request.site_settings = site_settings()
+    return found
+
+
 def forget_site_settings() -> None:
     cache.delete(SITE_SETTINGS_CACHE_KEY)
 
@@ -103,19 +113,22 @@ def home_blocks() -> dict:
 def article_main_context(article: Article) -> dict:
     """What the article block of its page shows besides the article: tags, neighbours,
     related articles."""
-    published = Article.objects.published()
-    previous_article = (
-        published.filter(published_at__lt=article.published_at)
-        .only("id", "slug", "title")
-        .order_by("-published_at", "-id")
-        .first()
-    )
-    next_article = (
-        published.filter(published_at__gt=article.published_at)
-        .only("id", "slug", "title")
-        .order_by("published_at", "id")
-        .first()
-    )
+    published = Article.objects.published().only("id", "slug", "title", "published_at")
+    before = published.filter(published_at__lt=article.published_at).order_by(
+        "-published_at", "-id"
+    )[:1]
+    after = published.filter(published_at__gt=article.published_at).order_by("published_at", "id")[
+        :1
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: both neighbours in one round trip.
+        neighbours = list(before.union(after, all=True))
+        previous_article = next(
+            (a for a in neighbours if a.published_at < article.published_at), None
+        )
+        next_article = next((a for a in neighbours if a.published_at > article.published_at), None)
+    else:
+        previous_article, next_article = before.first(), after.first()
     tags = list(article.tags.all())
     related = list(
         public_listing()

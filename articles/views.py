@@ -59,7 +59,7 @@ class ArticleDetailView(DetailView):
         context.update(
             latest=latest,
             share_url=request.build_absolute_uri(article.get_absolute_url()),
-            site=selectors.site_settings(),
+            site=selectors.site_settings_for(request),
         )
         return context
 

@@ -164,14 +164,19 @@ class Thread:
 
 
 def thread(*, article, page_number=None, own: list[Comment] = ()) -> Thread:
-    """The approved comments of ``article`` (and ``own`` pending ones) as HTML: two
-    queries, the second for the comments of the page only."""
+    """The approved comments of ``article`` (and ``own`` pending ones) as HTML, in one
+    query: the thread's shape with each comment's stored HTML (a few hundred bytes each,
+    cheaper to read than a second round trip for the page's share of them)."""
     rows = (
         Comment.objects.approved()
         .for_article(article)
-        .values_list("pk", "parent_id", "created_at", "is_featured")
+        .values_list("pk", "parent_id", "created_at", "is_featured", "html")
     )
-    nodes = [Node(*row) for row in rows]
+    html_of = {}
+    nodes = []
+    for pk, parent_id, created_at, is_featured, html in rows:
+        nodes.append(Node(pk, parent_id, created_at, is_featured))
+        html_of[pk] = html
     count = len(nodes)
     nodes += [Node(c.pk, c.parent_id, c.created_at, False) for c in own]
     if not nodes:
@@ -183,21 +188,18 @@ def thread(*, article, page_number=None, own: list[Comment] = ()) -> Thread:
         page = paginator.get_page(page_number)
         roots = list(page.object_list)
     wanted = [n.pk for n in _walk(roots)]
-    own_by_pk = {c.pk: c for c in own}
-    html_of = dict(Comment.objects.approved().filter(pk__in=wanted).values_list("pk", "html"))
-    missing = [pk for pk, html in html_of.items() if not html]
+    missing = [pk for pk in wanted if pk in html_of and not html_of[pk]]
     if missing:
-        # Approved before it had its HTML (a new comment is stored before it has an id):
-        # render it once, now, for every later reader.
+        # Approved before it had its HTML (written outside the model's save): render it
+        # once, now, for every later reader.
         for comment in Comment.objects.filter(pk__in=missing):
             html_of[comment.pk] = comment.render_html()
             Comment.objects.filter(pk=comment.pk).update(html=html_of[comment.pk])
-    for pk in wanted:
-        if pk in own_by_pk:
-            html_of[pk] = render_to_string(
-                "comments/comment_pending.html", {"comment": own_by_pk[pk]}
-            )
-    html = _join(roots, html_of, set(own_by_pk))
+    for comment in own:
+        html_of[comment.pk] = render_to_string(
+            "comments/comment_pending.html", {"comment": comment}
+        )
+    html = _join(roots, html_of, {c.pk for c in own})
     return Thread(html=mark_safe(html), count=count, page=page)  # noqa: S308 - our templates
 
 

@@ -1,8 +1,10 @@
+import functools
 from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import truncatewords
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -129,3 +131,17 @@ def teaser(item, *, compact=False, show_lead=False, eager=False):
         date_format(published, "c") if published else "",
         date_format(published, "d/m/Y") if published else "",
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _link(name: str, args: tuple) -> str:
+    return reverse(name, args=args)
+
+
+@register.simple_tag
+def link(name, *args):
+    """``{% url %}`` for the site's own fixed addresses, remembered per process: the
+    header, footer and article pages link the same few dozen addresses on every page, and
+    reversing a pattern cost more than the rest of a link. (The URLconf never changes while
+    the process runs.)"""
+    return _link(name, tuple(str(arg) for arg in args))
