@@ -252,3 +252,11 @@ class ArabicHistoryMixin:
 
 class NewsroomAdminMixin(ArabicHistoryMixin, FoldedSearchMixin):
     """What every ModelAdmin of the newsroom shares."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from django.db.models import URLField
+
+        if isinstance(db_field, URLField):
+            # A link typed without a scheme is https (Django 6's default, chosen now).
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

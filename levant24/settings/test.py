@@ -7,3 +7,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tasks run in-process after each commit; the integration tests point Celery at RabbitMQ.
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
+# No collectstatic before the tests: whitenoise finds files through the finders on each
+# request instead of listing STATIC_ROOT (which does not exist) at start.
+WHITENOISE_AUTOREFRESH = True
