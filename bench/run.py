@@ -232,8 +232,10 @@ class Server:
             check=True,
         )
         self.log = open(Path(tempfile.gettempdir()) / f"levant24-bench-{args.port}.log", "w")  # noqa: SIM115
-        # The access log (one line per request, written by the workers as in production)
-        # goes to stdout: discarded here; errors go to the log file.
+        # The access log (one line per request, written by the workers as in production, on
+        # stdout) counts the requests the workers served; errors go to the other file.
+        self.access_path = Path(tempfile.gettempdir()) / f"levant24-bench-{args.port}-access.log"
+        self.access = open(self.access_path, "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
                 GUNICORN,
@@ -245,7 +247,7 @@ class Server:
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=self.access,
             stderr=self.log,
             start_new_session=True,
         )
@@ -265,6 +267,26 @@ class Server:
                 pass
             time.sleep(0.5)
         sys.exit(f"gunicorn not ready after {timeout}s; see {self.log.name}")
+
+    def served(self) -> int:
+        """Requests the workers have logged so far, health checks (Varnish's probe) apart."""
+        with open(self.access_path, "rb") as log:
+            return sum(1 for line in log if b'path="/healthz"' not in line)
+
+    def worker_ticks(self) -> int:
+        return sum(cpu_ticks(pid) for pid in self.worker_pids())
+
+    def quiesce(self, timeout: float = 60) -> None:
+        """Wait until the workers are idle: no request of an earlier load (wrk leaves its
+        connections' requests behind when it stops) is counted in the next window."""
+        deadline = time.time() + timeout
+        last = self.worker_ticks()
+        while time.time() < deadline:
+            time.sleep(0.3)
+            now = self.worker_ticks()
+            if now == last:
+                return
+            last = now
 
     def master_pid(self) -> int:
         return int(self.pidfile.read_text().strip())
@@ -297,6 +319,7 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.log.close()
+        self.access.close()
 
 
 class Varnish:
@@ -390,16 +413,21 @@ def run_wrk(wrk, server, varnish, row: Row, duration: int, *, measure: bool = Tr
     if not measure:
         subprocess.run(cmd, capture_output=True, env=env, check=False)
         return {}
-    workers = server.worker_pids()
+    # The window opens and closes on idle workers, so that the CPU measured and the
+    # requests counted (from the access log) are the same requests.
+    server.quiesce()
     edge = varnish.pids()
     counters_before = varnish.counters() if row.via == "varnish" else {}
-    worker_before = {pid: cpu_ticks(pid) for pid in workers}
+    served_before = server.served()
+    worker_before = {pid: cpu_ticks(pid) for pid in server.worker_pids()}
     edge_before = {pid: cpu_ticks(pid) for pid in edge}
     server.start_sampling()
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     peak = server.stop_sampling()
-    worker_after = {pid: cpu_ticks(pid) for pid in server.worker_pids()}
     edge_after = {pid: cpu_ticks(pid) for pid in edge}
+    server.quiesce()
+    worker_after = {pid: cpu_ticks(pid) for pid in server.worker_pids()}
+    served = server.served() - served_before
     text = out.stdout + out.stderr
     stats = {}
     match = re.search(r"^BENCH (.*)$", text, re.M)
@@ -410,7 +438,9 @@ def run_wrk(wrk, server, varnish, row: Row, duration: int, *, measure: bool = Tr
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     stats["non2xx"] = int(non2xx.group(1)) if non2xx else 0
     stats["peak_rss_mb"] = peak
-    requests = stats.get("requests") or 0
+    # Through Varnish the workers see only misses: their CPU is divided by wrk's requests.
+    requests = served if row.via == "origin" else stats.get("requests") or 0
+    stats["origin_requests"] = served
     worker_ms = (
         sum(t - worker_before.get(pid, 0) for pid, t in worker_after.items()) * 1000 / CLOCK_TICKS
     )
@@ -485,6 +515,8 @@ def seed_database(args) -> dict:
             PY,
             "manage.py",
             "shell",
+            "-v",
+            "0",
             "-c",
             "from django.db import connection; connection.cursor().execute('ANALYZE')",
         ],
@@ -706,7 +738,8 @@ def main() -> None:
         if args.seed_only:
             return
     for size, info in seeded["threads"].items():
-        log(f"article with {size} approved comments: {info['url']} (id {info['id']})")
+        url = urllib.parse.unquote(info["url"])
+        log(f"article with {size} approved comments: {url} (id {info['id']})")
 
     server = Server(args)
     varnish = None
@@ -796,7 +829,10 @@ def print_table(args, seeded, rows, profile) -> None:
         hit = ""
         if row.via == "varnish":
             ratio = r.get("hit_ratio")
-            hit = f"{_fmt(ratio, '.4f', '?')} (X-Cache sample: {r.get('xcache', '?')})"
+            hit = (
+                f"{_fmt(ratio, '.4f', '?')} (X-Cache sample: {r.get('xcache', '?')}; "
+                f"gunicorn served {r.get('origin_requests', '?')} of {r.get('requests', '?')})"
+            )
         if "refused" in r:
             errors = f"{r['failed'] + r.get('errors', 0)} (refused {r['refused']})"
         else:
