@@ -754,9 +754,6 @@ def main() -> None:
         varnish.wait_ready(static_path)
         log(f"varnish up on {varnish.base}")
         rows = build_rows(args, server, seeded, static_path)
-        for row in rows:
-            if not row.note:
-                probe(server, varnish, row)
         for number in range(1, args.passes + 1):
             last = number == args.passes
             log(f"pass {number} of {args.passes}")
@@ -770,6 +767,13 @@ def main() -> None:
                 # Warm-up: every worker has opened its database connection and run the code
                 # path, Varnish holds the page; the steady state is measured.
                 run_wrk(wrk, server, varnish, row, args.warmup, measure=False)
+                if not row.results:
+                    # After the warm-up: a worker's first request also runs the queries of
+                    # opening its database connection.
+                    probe(server, varnish, row)
+                    if row.note:
+                        log(f"{row.name}: {row.note}")
+                        continue
                 log(f"running {row.name} for {args.duration}s")
                 result = run_wrk(wrk, server, varnish, row, args.duration)
                 if row.via == "varnish":
