@@ -121,15 +121,21 @@ worker: install
 	exec $(VENV)/bin/celery -A levant24 worker --beat --schedule=$(VENV)/celerybeat-schedule \
 	  --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO
 
-# Load test against `make serve` on PostgreSQL (database levant24_bench); see docs/performance.md.
+
+# Edge and origin in one run (bench/run.py, docs/performance.md): seeds PostgreSQL (database
+# levant24_bench, recreated), starts gunicorn with bench/settings.py (production settings plus
+# a minimal view, every cache off) and Varnish with our VCL in front of it, and measures
+# req/s, latency and the workers' CPU per request, row after row, PASSES times.
 # ARTICLES get the comments; SEARCH_ARTICLES is the total (an older archive) that search runs over.
+# BENCH_PORT (default 8099; Varnish on the next port) and BENCH_DATABASE_URL are read from the env.
 ARTICLES ?= 10000
 COMMENTS ?= 100000
 SEARCH_ARTICLES ?= 100000
-DURATION ?= 10
-bench: install
+DURATION ?= 8
+PASSES ?= 2
+bench: install varnish-deps
 	$(PY) bench/run.py --articles $(ARTICLES) --comments $(COMMENTS) \
-	  --search-articles $(SEARCH_ARTICLES) --duration $(DURATION)
+	  --search-articles $(SEARCH_ARTICLES) --duration $(DURATION) --passes $(PASSES)
 
 # Reliability (see docs/reliability.md). load-test: concurrent readers and commenters against
 # `make serve` on PostgreSQL (database levant24_load), then every accepted comment is checked

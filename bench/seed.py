@@ -73,7 +73,49 @@ def search_document(title_line: str, lead_line: str, body_line: str, section_lin
     return "\n".join((title_line, lead_line, body_line, section_line))
 
 
-def seed(*, articles: int, comments: int, hot_comments: int, search_articles: int = 0) -> dict:
+def seed_thread(Comment, rng: random.Random, article, size: int, now) -> None:
+    """Exactly ``size`` approved comments on ``article``, one in five a reply (a few of them
+    replies to replies), each with its HTML rendered as approving it does."""
+
+    def comment(i: int, parent=None):
+        return Comment(
+            article=article,
+            parent=parent,
+            name=f"قارئ {i % 97}",
+            email=f"thread{i % 97}@bench.example",
+            website="",
+            text=sentence(rng, 12 + i % 40),
+            status="approved",
+            ip_address="127.0.0.1",
+            user_agent="bench",
+            created_at=now - timedelta(minutes=size - i),
+        )
+
+    replies = size // 5
+    roots = Comment.objects.bulk_create([comment(i) for i in range(size - replies)])
+    first = Comment.objects.bulk_create(
+        [
+            comment(size - replies + j, roots[(j * 7) % len(roots)])
+            for j in range(replies - replies // 3)
+        ]
+    )
+    nested = Comment.objects.bulk_create(
+        [comment(size - replies // 3 + j, first[j % len(first)]) for j in range(replies // 3)]
+    )
+    made = roots + first + nested
+    for c in made:
+        c.html = c.render_html()
+    Comment.objects.bulk_update(made, ["html"], batch_size=500)
+
+
+def seed(
+    *,
+    articles: int,
+    comments: int,
+    hot_comments: int,
+    search_articles: int = 0,
+    thread_sizes: tuple[int, ...] = (30, 300),
+) -> dict:
     rng = random.Random(24)
     total_articles = max(articles, search_articles)
     bodies = [clean_html(body(rng)) for _ in range(POOL)]
@@ -136,8 +178,11 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
                 batch = []
         Article.objects.bulk_create(batch)
 
-        # The hot article: the newest published one, with exactly `hot_comments` approved.
-        hot = Article.objects.published().order_by("-published_at").first()
+        # The hot article: the newest published one, with exactly `hot_comments` approved
+        # (the comment writers post to it). The next two get exactly `thread_sizes` approved
+        # comments each, a few of them replies: the full renders are measured on those.
+        newest = list(Article.objects.published().order_by("-published_at")[:3])
+        hot = newest[0]
         result = {"hot_article_id": hot.pk, "hot_article_url": hot.get_absolute_url()}
 
         try:
@@ -145,11 +190,21 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
         except LookupError:
             Comment = None
         result["comments_seeded"] = 0
+        if Comment is not None:
+            result["threads"] = {}
+            for article, size in zip(newest[1:], thread_sizes, strict=False):
+                seed_thread(Comment, rng, article, size, now)
+                result["threads"][str(size)] = {
+                    "id": article.pk,
+                    "url": article.get_absolute_url(),
+                }
+                result["comments_seeded"] += size
         if Comment is not None and comments:
-            # Comments go to the newest `articles` articles (the live part of the newsroom).
+            # Comments go to the newest `articles` articles (the live part of the newsroom),
+            # except the two thread articles, whose approved counts stay exact.
             article_ids = list(
                 Article.objects.published()
-                .exclude(pk=hot.pk)
+                .exclude(pk__in=[a.pk for a in newest])
                 .order_by("-published_at")
                 .values_list("pk", flat=True)[:articles]
             )
@@ -176,7 +231,7 @@ def seed(*, articles: int, comments: int, hot_comments: int, search_articles: in
                     batch = []
             Comment.objects.bulk_create(batch)
             made += len(batch)
-            result["comments_seeded"] = made
+            result["comments_seeded"] += made
 
         # The benchmark's writers all post from 127.0.0.1: no hourly limit per address
         # (the flood interval is turned off by bench/run.py through COMMENTS_FLOOD_SECONDS).
@@ -221,6 +276,13 @@ def main() -> None:
         default=0,
         help="total articles for search (older archive added beyond --articles)",
     )
+    parser.add_argument(
+        "--thread-sizes",
+        type=int,
+        nargs="*",
+        default=[30, 300],
+        help="approved comments on each of the next newest articles (the full renders)",
+    )
     args = parser.parse_args()
     if Article.objects.exists():
         sys.exit("The benchmark database is not empty; bench/run.py recreates it.")
@@ -231,6 +293,7 @@ def main() -> None:
                 comments=args.comments,
                 hot_comments=args.hot_comments,
                 search_articles=args.search_articles,
+                thread_sizes=tuple(args.thread_sizes),
             )
         )
     )
