@@ -15,7 +15,6 @@ from taggit.managers import TaggableManager
 
 from .fields import RenamedImageField, SanitizedHTMLField
 from .images import featured_image_path, validate_image_upload
-from .search import article_search_document, search_vector_expression, uses_postgres
 
 
 def arabic_slugify(text: str) -> str:
@@ -146,7 +145,7 @@ def video_embed_url(url: str) -> str | None:
 
 
 # The fields the search document is built from.
-SEARCHED_FIELDS = ("title", "lead", "body")
+SEARCHED_FIELDS = ("title", "lead", "body", "section_id")
 
 
 class Article(models.Model):
@@ -242,26 +241,12 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # The search document (the analyzer's terms of the text, tags and section) is
+        # rebuilt by a task after the commit when one of them changed
+        # (articles.tasks.search_document_rebuild): a save stays fast.
         if not self.slug:
             self.slug = arabic_slugify(self.title)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            update_fields = set(update_fields)
-            if update_fields & {"title", "lead", "body", "section"}:
-                update_fields.add("search_document")
-            kwargs["update_fields"] = update_fields
-        # Stemming the body is the costly part of a save: skip it when the text is not written
-        # (publishing, featuring and the like save a few other columns only).
-        if update_fields is None or "search_document" in update_fields:
-            self.search_document = article_search_document(self)
         super().save(*args, **kwargs)
-        if uses_postgres(kwargs.get("using") or self._state.db) and (
-            update_fields is None or "search_document" in update_fields
-        ):
-            # The tsvector is derived from the column just written, in the database.
-            type(self)._base_manager.using(self._state.db).filter(pk=self.pk).update(
-                search_vector=search_vector_expression()
-            )
 
     def get_absolute_url(self):
         return article_url(self.pk, self.slug or "-")

@@ -40,9 +40,21 @@ def _queue_renditions(sender, instance, update_fields=None, **kwargs):
             enqueue_after_commit(make_renditions, file.name)
 
 
+def _queue_search_document(sender, instance, raw=False, update_fields=None, **kwargs):
+    from .models import SEARCHED_FIELDS
+
+    if update_fields is not None and not {name.removesuffix("_id") for name in update_fields} & {
+        name.removesuffix("_id") for name in SEARCHED_FIELDS
+    }:
+        return
+    if raw or instance.text_changed:
+        enqueue_after_commit(search_document_rebuild, instance.pk)
+        instance._loaded_text = instance._text()
+
+
 def connect_signals() -> None:
-    """Renditions are queued by any save that writes an image. (The search document is
-    written by the save itself: articles.search reads the tags and section too.)"""
+    """Renditions are queued by any save that writes an image, the search document by a
+    save that changes the text or the section (tags: articles.search)."""
     from django.conf import settings
 
     from .models import KIND_PROXIES, Article
@@ -50,3 +62,7 @@ def connect_signals() -> None:
     for model in (Article, *KIND_PROXIES.values(), settings.AUTH_USER_MODEL):
         uid = f"articles.tasks.{model if isinstance(model, str) else model.__name__}"
         post_save.connect(_queue_renditions, sender=model, dispatch_uid=f"{uid}.renditions")
+    for model in (Article, *KIND_PROXIES.values()):
+        post_save.connect(
+            _queue_search_document, sender=model, dispatch_uid=f"search.{model.__name__}"
+        )

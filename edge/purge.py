@@ -14,13 +14,12 @@ rolls back, and a page fetched between the write and the commit is purged too. S
     ``EDGE_PURGE_TOKEN`` as a bearer token: the shape of the purge-by-tag APIs of CDNs
     (a small relay adapts it to a provider's exact body when needed).
 
-A failed purge never fails the write that caused it: it is logged, and the page ages out
-within ``EDGE_SECONDS`` anyway.
+A failed purge never fails the write that caused it: the task is retried with backoff,
+and the page ages out within ``PAGE_CACHE_SECONDS`` anyway.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import urllib.request
@@ -28,8 +27,9 @@ from collections.abc import Iterable
 from urllib.error import URLError
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.module_loading import import_string
+
+from core.tasks import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -111,16 +111,10 @@ def send(keys: Iterable[str]) -> None:
 
 
 def purge(keys: Iterable[str]) -> None:
-    """Purge ``keys`` once the current transaction commits (at once outside one)."""
-    keys = set(keys)
-    if keys:
-        transaction.on_commit(functools.partial(_send_logged, keys))
+    """Purge ``keys`` once the current transaction commits, through the task queue (the
+    outbox keeps the purge while the broker is down; the task retries while the edge is)."""
+    keys = sorted(set(keys))
+    if keys and settings.EDGE_PURGE_BACKEND != "none":  # no edge: no task to queue
+        from .tasks import purge_keys
 
-
-def _send_logged(keys: set[str]) -> None:
-    try:
-        send(keys)
-    except PurgeFailed as exc:
-        logger.error("edge purge failed keys=%s error=%s", " ".join(sorted(keys)), exc)
-    else:
-        logger.debug("edge purged keys=%s", " ".join(sorted(keys)))
+        enqueue_after_commit(purge_keys, keys)

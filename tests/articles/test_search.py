@@ -340,6 +340,37 @@ def test_save_with_update_fields_updates_the_document(client, django_capture_on_
 
 
 @pytest.mark.django_db
+def test_editing_an_article_updates_what_search_finds_after_the_commit(
+    client, django_capture_on_commit_callbacks
+):
+    article = make_article(title="قمة في الرياض")
+    article.title = "قمة في القاهرة"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+        # The save itself does not stem the text: a task does, once the save commits.
+        assert found_titles(client, "القاهرة") == []
+    assert found_titles(client, "القاهرة") == ["قمة في القاهرة"]
+    assert found_titles(client, "الرياض") == []
+
+
+@pytest.mark.django_db
+def test_saves_that_leave_the_text_alone_queue_no_rebuild():
+    from articles.tasks import search_document_rebuild
+    from core.models import OutboxMessage
+
+    rebuilds = OutboxMessage.objects.filter(task_name=search_document_rebuild.name)
+    article = Article.objects.get(pk=make_article(title="زيارة إلى درعا").pk)
+    rebuilds.delete()
+    article.is_lead = True
+    article.save()  # text unchanged
+    article.save(update_fields=["status", "published_at"])
+    assert not rebuilds.exists()
+    article.body = "<p>نص جديد</p>"
+    article.save()
+    assert rebuilds.count() == 1
+
+
+@pytest.mark.django_db
 def test_search_document_task_is_idempotent(client):
     from articles.tasks import search_document_rebuild
 
