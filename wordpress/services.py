@@ -3,8 +3,8 @@ featured and body images, comments and the old addresses' redirects.
 
 Everything is written in one transaction (``--dry-run`` rolls it back), mostly with bulk
 inserts: a ten-thousand-post archive is one import, not an evening. Bulk writes send no
-model signals, so the page cache is bumped once, after the commit, and the search columns
-are filled here as ``Article.save`` would fill them.
+model signals, so every public page is purged once, after the commit, and the search
+columns are filled here as the search task would fill them.
 """
 
 import hashlib
