@@ -91,6 +91,26 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# Derived from the text for search, read by search only.
+SEARCH_COLUMNS = ("search_document", "search_vector")
+# What a teaser of an article shows (templatetags.articles_tags.teaser).
+TEASER_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "kind",
+    "section_id",
+    "published_at",
+    "status",
+    "is_lead",
+    "lead",
+    "image",
+    "image_alt",
+    "image_width",
+    "image_height",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what the public may see."""
@@ -103,8 +123,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(kind__in=kinds)
 
     def for_listing(self):
-        """What a teaser needs, in a fixed number of queries."""
-        return self.select_related("section", "author").defer("body")
+        """What a teaser shows and nothing else, with its section, in one query: the text,
+        its search columns and the author are most of a row and no teaser shows them."""
+        return self.select_related("section").only(
+            *TEASER_FIELDS, "section__id", "section__name", "section__slug"
+        )
+
+    def for_page(self):
+        """An article to show: everything but its search columns."""
+        return self.select_related("section", "author").defer(*SEARCH_COLUMNS)
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")

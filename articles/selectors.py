@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from .models import Article, Kind, Section, SiteSettings
+from .models import TEASER_FIELDS, Article, Kind, Section, SiteSettings
 
 LATEST_COUNT = 8
 BLOCK_SIZE = 4
@@ -87,7 +87,9 @@ def _top_per_group(queryset, *, field: str, values: list, size: int) -> dict:
 
 
 def home_blocks() -> dict:
-    published = public_listing()
+    # Every teaser names its section: taken from the list of sections below, not joined
+    # into each of the dozen sub-queries (without the joins each costs a third to build).
+    published = Article.objects.published().only(*TEASER_FIELDS).newest_first()
     # The newest article flagged as lead story (a partial index finds it), else simply the
     # newest one.
     lead = published.filter(is_lead=True).first() or published.first()
@@ -102,6 +104,15 @@ def home_blocks() -> dict:
     section_blocks = [
         (section, by_section[section.pk]) for section in sections if section.pk in by_section
     ]
+    by_id = {section.pk: section for section in sections}
+    shown = [
+        lead,
+        *latest,
+        *(a for group in (*by_kind.values(), *by_section.values()) for a in group),
+    ]
+    for article in shown:
+        if article is not None:
+            article.section = by_id[article.section_id]
     return {
         "lead": lead,
         "latest": latest,

@@ -26,7 +26,7 @@ class HomeView(TemplateView):
 
 def published_article_or_404(pk) -> Article:
     """The published article ``pk`` with its section and author."""
-    found = Article.objects.published().select_related("section", "author").filter(pk=pk).first()
+    found = Article.objects.published().for_page().filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
