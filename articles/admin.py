@@ -692,3 +692,7 @@ class TagAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("articles"), ordering="article_total")
     def article_count(self, obj):
         return obj.article_total
+
+
+# The breaking strip and live coverage (articles.live_admin).
+from . import live_admin  # noqa: E402, F401

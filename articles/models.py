@@ -462,3 +462,58 @@ class ImageRenditions(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BreakingLineQuerySet(models.QuerySet):
+    def current(self, *, now=None):
+        """Lines not yet expired, newest first: the strip shows the first one only."""
+        return self.filter(expires_at__gt=now or timezone.now()).order_by("-created_at", "-id")
+
+
+class BreakingLine(models.Model):
+    """A short breaking-news line (عاجل) shown in a strip on every page until it expires."""
+
+    text = models.CharField(_("text"), max_length=200)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked article"),
+        help_text=_("Optional. The link is shown only while the article is published."),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+
+    objects = BreakingLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("breaking line")
+        verbose_name_plural = _("breaking lines")
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        super().clean()
+        if self.expires_at and self.expires_at <= timezone.now() and self._state.adding:
+            raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+
+    @property
+    def public_url(self) -> str:
+        """The linked article's address, only when the public may read it."""
+        article = self.article
+        if article is not None and article.is_public:
+            return article.get_absolute_url()
+        return ""
