@@ -30,6 +30,10 @@ BREAKING_WRITE = [
     "change_breakingline",
     "delete_breakingline",
     "view_breakingline",
+    "add_liveupdate",
+    "change_liveupdate",
+    "delete_liveupdate",
+    "view_liveupdate",
 ]
 ARTICLE_WRITE = ["add_article", "change_article", "delete_article", "view_article"]
 

@@ -303,9 +303,15 @@ def _on_breaking_change(sender, instance, raw=False, **kwargs):
         purge({BREAKING_KEY})
 
 
+def _on_live_update_change(sender, instance, raw=False, **kwargs):
+    # The coverage's page and its updates endpoint; no list shows updates.
+    if not raw:
+        purge({f"live-{instance.article_id}"})
+
+
 def connect_signals() -> None:
     """Called from ``ArticlesConfig.ready``."""
-    from .models import KIND_PROXIES, Article, BreakingLine, Section, SiteSettings
+    from .models import KIND_PROXIES, Article, BreakingLine, LiveUpdate, Section, SiteSettings
 
     for model in (Article, *KIND_PROXIES.values()):
         uid = f"edge-{model._meta.label_lower}"
@@ -323,6 +329,9 @@ def connect_signals() -> None:
         signal.connect(_on_tag_change, sender="taggit.Tag", dispatch_uid=f"edge-tag-{signal}")
         signal.connect(
             _on_breaking_change, sender=BreakingLine, dispatch_uid=f"edge-breaking-{signal}"
+        )
+        signal.connect(
+            _on_live_update_change, sender=LiveUpdate, dispatch_uid=f"edge-live-{signal}"
         )
     user = settings.AUTH_USER_MODEL
     post_init.connect(_on_user_init, sender=user, dispatch_uid="edge-user-init")

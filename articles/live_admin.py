@@ -1,12 +1,29 @@
 """Admin of the breaking strip and of live coverage updates."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from levant24.admin_site import NewsroomAdminMixin, yes_no_icon
 
-from .models import BreakingLine
+from . import services
+from .admin import BaseArticleAdmin
+from .models import Article, BreakingLine, Kind, LiveArticle, LiveUpdate
+
+
+class LiveCoverageFilter(admin.RelatedFieldListFilter):
+    """Only live coverages, newest first (not every article of the site)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [
+            (a.pk, a.title)
+            for a in Article.objects.filter(kind=Kind.LIVE).order_by("-created_at")[:50]
+        ]
 
 
 @admin.register(BreakingLine)
@@ -31,3 +48,89 @@ class BreakingLineAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LiveUpdate)
+class LiveUpdateAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+    """Updates are written one by one, without opening the coverage's whole article form:
+    "Add update" comes back to a fresh form for the same coverage."""
+
+    list_display = ("posted_at", "summary", "article", "pinned", "author")
+    list_display_links = ("posted_at", "summary")
+    list_select_related = ("article", "author")
+    list_filter = (("article", LiveCoverageFilter), "pinned")
+    search_fields = ("body",)
+    fields = ("article", "body", "pinned", "image", "image_alt", "embed_url", "posted_at")
+    autocomplete_fields = ("article",)
+    date_hierarchy = "posted_at"
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        article_id = request.GET.get("article")
+        if article_id and article_id.isdigit():
+            initial["article"] = int(article_id)
+        return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("article",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["queryset"] = Article.objects.filter(kind=Kind.LIVE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("text"))
+    def summary(self, obj):
+        return Truncator(strip_tags(obj.body)).chars(80)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_continue" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, _("The update is on the coverage."), messages.SUCCESS)
+        url = reverse("admin:articles_liveupdate_add")
+        return HttpResponseRedirect(f"{url}?article={obj.article_id}")
+
+
+class LiveArticleAdmin(BaseArticleAdmin):
+    kind = Kind.LIVE
+    actions = (*BaseArticleAdmin.actions, "end_coverage")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "live_updates_links")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets.insert(0, (_("Live updates"), {"fields": ("live_updates_links",)}))
+        return fieldsets
+
+    @admin.display(description=_("updates"))
+    def live_updates_links(self, obj):
+        add = reverse("admin:articles_liveupdate_add")
+        listing = reverse("admin:articles_liveupdate_changelist")
+        return format_html(
+            '<a class="button" href="{}?article={}">{}</a> <a href="{}?article__id__exact={}">{}</a>',
+            add,
+            obj.pk,
+            _("Add an update"),
+            listing,
+            obj.pk,
+            _("Edit or delete updates (%(count)s)") % {"count": obj.live_updates.count()},
+        )
+
+    @admin.action(description=_("End the live coverage"))
+    def end_coverage(self, request, queryset):
+        if not services.user_can_publish(request.user):
+            raise PermissionDenied
+        for article in queryset:
+            services.live_coverage_end(article=article, by=request.user)
+        self.message_user(request, _("Live coverage ended."), messages.SUCCESS)
+
+
+admin.site.unregister(LiveArticle)
+admin.site.register(LiveArticle, LiveArticleAdmin)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagListView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorListView.as_view(), name="author"),
     path("latest.json", views.latest_json, name="latest_json"),
+    path("article/<int:pk>/live.json", live_views.live_json, name="live_json"),
     path("breaking.json", live_views.breaking_json, name="breaking_json"),
     path("preview/<int:pk>/", preview.article_preview, name="preview"),
     # Search and feeds.

@@ -130,3 +130,10 @@ def make_breaking_line(*, text="عاجل: انقطاع الكهرباء عن أ�
 
     expires_at = extra.pop("expires_at", timezone.now() + timedelta(minutes=minutes))
     return BreakingLine.objects.create(text=text, expires_at=expires_at, **extra)
+
+
+def make_live_update(*, article, body="<p>وصول فرق الإنقاذ إلى موقع الحادث.</p>", **extra):
+    from articles.models import LiveUpdate
+
+    author = extra.pop("author", None) or article.author
+    return LiveUpdate.objects.create(article=article, body=body, author=author, **extra)

@@ -1,6 +1,7 @@
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -94,3 +95,21 @@ def kind_slug(kind):
 @register.filter
 def kind_plural(kind):
     return KIND_PLURALS.get(kind, "")
+
+
+@register.inclusion_tag("articles/live_coverage.html", takes_context=True)
+def live_coverage(context, article):
+    """The updates of a live coverage; the page then carries the coverage's purge key."""
+    from articles.live_views import live_keys
+    from edge.http import add_keys
+
+    updates = list(article.live_updates.select_related("author").newest_first())
+    request = context.get("request")
+    if request is not None:
+        add_keys(request, keys=live_keys(article, updates))
+    return {
+        "article": article,
+        "poll_ms": settings.LIVE_POLL_SECONDS * 1000,
+        "updates": updates,
+        "key_points": [update for update in updates if update.pinned],
+    }
