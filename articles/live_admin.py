@@ -2,8 +2,11 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
@@ -48,6 +51,58 @@ class BreakingLineAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path("desk/", self.admin_site.admin_view(self.desk_view), name="articles_live_desk"),
+            *super().get_urls(),
+        ]
+
+    def desk_view(self, request):
+        """The live desk: the breaking line on the site now and the live coverages, with the
+        quick actions an editor needs while news breaks."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.desk_action(request)
+        coverages = (
+            Article.objects.filter(kind=Kind.LIVE)
+            .annotate(
+                update_count=Count("live_updates"), last_update=Max("live_updates__posted_at")
+            )
+            .select_related("section")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Live desk"),
+            "breaking": BreakingLine.objects.current().select_related("created_by").first(),
+            "open_coverages": coverages.filter(coverage_ended_at__isnull=True).order_by(
+                "-created_at"
+            ),
+            "ended_coverages": coverages.filter(coverage_ended_at__isnull=False).order_by(
+                "-coverage_ended_at"
+            )[:5],
+            "can_change_breaking": self.has_change_permission(request),
+            "can_add_breaking": self.has_add_permission(request),
+            "can_add_update": request.user.has_perm("articles.add_liveupdate"),
+            "can_end": services.user_can_publish(request.user),
+        }
+        return TemplateResponse(request, "admin/articles/live_desk.html", context)
+
+    def desk_action(self, request):
+        action = request.POST.get("action")
+        if action == "take_down":
+            line = get_object_or_404(BreakingLine, pk=request.POST.get("line"))
+            if not self.has_change_permission(request, line):
+                raise PermissionDenied
+            services.breaking_line_take_down(line=line)
+            self.message_user(request, _("The breaking line is off the site."), messages.SUCCESS)
+        elif action == "end_coverage":
+            article = get_object_or_404(Article, pk=request.POST.get("article"), kind=Kind.LIVE)
+            services.live_coverage_end(article=article, by=request.user)
+            self.message_user(request, _("Live coverage ended."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_live_desk"))
 
 
 @admin.register(LiveUpdate)

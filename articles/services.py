@@ -272,3 +272,11 @@ def live_coverage_end(*, article: Article, by) -> Article:
             reversion.set_user(by)
             reversion.set_comment(_history_words(lambda: _("Live coverage ended")))
     return article
+
+
+def breaking_line_take_down(*, line) -> None:
+    """Stop showing a breaking line now (it stays in the list, expired)."""
+    now = timezone.now()
+    if line.expires_at > now:
+        line.expires_at = now
+        line.save(update_fields=["expires_at"])
