@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -42,10 +42,20 @@ class BreakingLineAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         initial.setdefault("expires_at", timezone.now() + timezone.timedelta(hours=2))
         return initial
 
-    @admin.display(description=_("on the site now"))
+    def get_queryset(self, request):
+        # Whether each line is the one the strip shows, in the list's own query.
+        current = BreakingLine.objects.current().values("pk")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                is_current=ExpressionWrapper(Q(pk=Subquery(current)), output_field=BooleanField())
+            )
+        )
+
+    @admin.display(description=_("on the site now"), boolean=False)
     def shown(self, obj):
-        current = BreakingLine.objects.current().values_list("pk", flat=True).first()
-        return yes_no_icon(obj.pk == current)
+        return yes_no_icon(bool(getattr(obj, "is_current", False)))
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -127,3 +127,16 @@ def test_every_page_carries_the_strip_slot_and_template(article):
     html = Client().get("/").content.decode()
     assert f'data-breaking="{URL}"' in html
     assert 'id="breaking-template"' in html
+
+
+def test_admin_list_marks_the_line_on_the_site_in_one_query(django_assert_max_num_queries):
+    factories.make_breaking_line(text="خبر أقدم", minutes=30).__class__.objects.update(
+        created_at=timezone.now() - timezone.timedelta(minutes=10)
+    )
+    factories.make_breaking_line(text="خبر أحدث")
+    factories.make_breaking_line(text="خبر منته", minutes=-5)
+    client = Client()
+    client.force_login(factories.make_staff(role="editor", username="boss"))
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("admin:articles_breakingline_changelist")).content.decode()
+    assert html.count("icon-yes.svg") == 1
