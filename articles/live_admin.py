@@ -64,7 +64,11 @@ class BreakingLineAdmin(NewsroomAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("desk/", self.admin_site.admin_view(self.desk_view), name="articles_live_desk"),
+            path(
+                "desk/",
+                self.admin_site.admin_view(self.desk_view),
+                name="articles_breakingline_desk",
+            ),
             *super().get_urls(),
         ]
 
@@ -112,7 +116,7 @@ class BreakingLineAdmin(NewsroomAdminMixin, admin.ModelAdmin):
             article = get_object_or_404(Article, pk=request.POST.get("article"), kind=Kind.LIVE)
             services.live_coverage_end(article=article, by=request.user)
             self.message_user(request, _("Live coverage ended."), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_live_desk"))
+        return HttpResponseRedirect(reverse("admin:articles_breakingline_desk"))
 
 
 @admin.register(LiveUpdate)

@@ -11,7 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-DESK = reverse("admin:articles_live_desk")
+DESK = reverse("admin:articles_breakingline_desk")
 
 
 def signed_in(role):

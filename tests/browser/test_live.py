@@ -62,7 +62,7 @@ def test_reader_is_offered_one_new_update_after_an_editor_adds_it(
 def test_live_desk_is_axe_clean(page, login, coverage):
     factories.make_breaking_line(text="عاجل: انقطاع الاتصالات في الساحل")
     login(factories.make_staff(role="editor", username="deskchief"))
-    page.goto(reverse("admin:articles_live_desk"))
+    page.goto(reverse("admin:articles_breakingline_desk"))
     assert page.get_by_role("heading", name="الخبر العاجل المعروض الآن").is_visible()
     found = blocking_violations(page)
     assert found == [], "\n".join(found)
