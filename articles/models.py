@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -574,6 +575,7 @@ class LiveUpdate(models.Model):
     embed_url = models.URLField(
         _("embed link"),
         blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("A YouTube or Vimeo link is shown as a player; any other link as a link."),
     )
     pinned = models.BooleanField(

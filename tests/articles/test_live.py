@@ -274,3 +274,11 @@ def test_a_journalist_cannot_write_updates(coverage):
     client = Client()
     client.force_login(factories.make_staff(role="journalist", username="writer"))
     assert client.get(reverse("admin:articles_liveupdate_add")).status_code == 403
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://example.org/file"])
+def test_an_embed_link_must_be_a_web_address(coverage, link):
+    update = LiveUpdate(article=coverage, body="<p>نص</p>", author=coverage.author, embed_url=link)
+    with pytest.raises(ValidationError) as error:
+        update.full_clean()
+    assert "embed_url" in error.value.message_dict
