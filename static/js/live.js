@@ -89,6 +89,8 @@
     var headers = etag ? { "If-None-Match": etag } : {};
     fetch(url, { credentials: "omit", cache: "no-store", headers: headers })
       .then(function (response) {
+        // Gone (unpublished, or a preview of a draft): nothing more will come.
+        if (response.status === 404) stop();
         if (response.status === 304 || !response.ok) return null;
         etag = response.headers.get("ETag");
         return response.json();
