@@ -25,6 +25,16 @@ def role_label(name: str) -> str:
     return str(ROLE_LABELS.get(name, name))
 
 
+BREAKING_WRITE = [
+    "add_breakingline",
+    "change_breakingline",
+    "delete_breakingline",
+    "view_breakingline",
+    "add_liveupdate",
+    "change_liveupdate",
+    "delete_liveupdate",
+    "view_liveupdate",
+]
 ARTICLE_WRITE = ["add_article", "change_article", "delete_article", "view_article"]
 
 # role -> {app_label: codenames}; "*" means every permission of that app.
@@ -42,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | str]] = {
             "change_section",
             "delete_section",
             "view_section",
+            *BREAKING_WRITE,
         ],
         "taggit": ["add_tag", "change_tag", "delete_tag", "view_tag"],
         # Old addresses (an imported site's permalinks) and hand-made redirects.

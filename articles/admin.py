@@ -36,8 +36,9 @@ IMAGE_FIELDS = ("image", "image_preview", "image_caption", "image_credit", "imag
 KIND_FIELDS = {
     Kind.INTERVIEW: ("interviewee_name", "interviewee_role"),
     Kind.VIDEO: ("video_url",),
+    Kind.LIVE: ("coverage_ended_at",),
 }
-ALL_KIND_FIELDS = ("interviewee_name", "interviewee_role", "video_url")
+ALL_KIND_FIELDS = ("interviewee_name", "interviewee_role", "video_url", "coverage_ended_at")
 EDITOR_ONLY_FIELDS = ("author", "published_at", "is_lead", "review_note")
 WORKFLOW_READONLY = ("status_badge", "published_by", "created_at", "updated_at")
 
@@ -692,3 +693,7 @@ class TagAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("articles"), ordering="article_total")
     def article_count(self, obj):
         return obj.article_total
+
+
+# The breaking strip and live coverage (articles.live_admin).
+from . import live_admin  # noqa: E402, F401

@@ -40,6 +40,8 @@ from edge.http import share
 from edge.purge import purge
 
 SITE = "site"
+# The breaking strip's endpoint (articles.live_views.breaking_json).
+BREAKING_KEY = "breaking"
 # Every list an article appears in whatever its section, kind, tags and author.
 GLOBAL_LISTS = ("list-home", "list-latest", "list-feed", "list-sitemap", "list-search")
 NEXT_PUBLISH_KEY = "articles:next-publish-at"
@@ -296,9 +298,20 @@ def _on_user_save(sender, instance, raw=False, **kwargs):
     _on_user_init(sender, instance)
 
 
+def _on_breaking_change(sender, instance, raw=False, **kwargs):
+    if not raw:
+        purge({BREAKING_KEY})
+
+
+def _on_live_update_change(sender, instance, raw=False, **kwargs):
+    # The coverage's page and its updates endpoint; no list shows updates.
+    if not raw:
+        purge({f"live-{instance.article_id}"})
+
+
 def connect_signals() -> None:
     """Called from ``ArticlesConfig.ready``."""
-    from .models import KIND_PROXIES, Article, Section, SiteSettings
+    from .models import KIND_PROXIES, Article, BreakingLine, LiveUpdate, Section, SiteSettings
 
     for model in (Article, *KIND_PROXIES.values()):
         uid = f"edge-{model._meta.label_lower}"
@@ -314,6 +327,12 @@ def connect_signals() -> None:
             _on_site_settings_change, sender=SiteSettings, dispatch_uid=f"edge-site-{signal}"
         )
         signal.connect(_on_tag_change, sender="taggit.Tag", dispatch_uid=f"edge-tag-{signal}")
+        signal.connect(
+            _on_breaking_change, sender=BreakingLine, dispatch_uid=f"edge-breaking-{signal}"
+        )
+        signal.connect(
+            _on_live_update_change, sender=LiveUpdate, dispatch_uid=f"edge-live-{signal}"
+        )
     user = settings.AUTH_USER_MODEL
     post_init.connect(_on_user_init, sender=user, dispatch_uid="edge-user-init")
     pre_save.connect(_on_user_pre_save, sender=user, dispatch_uid="edge-user-pre-save")

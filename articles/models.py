@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -55,6 +56,7 @@ class Kind(models.TextChoices):
     OPINION = "opinion", _("Opinion")
     INFOGRAPHIC = "infographic", _("Infographic")
     VIDEO = "video", _("Video")
+    LIVE = "live", _("Live coverage")
 
 
 # The four kinds listed together under "مقالات".
@@ -70,6 +72,7 @@ KIND_PLURALS = {
     Kind.OPINION: _("Opinion"),
     Kind.INFOGRAPHIC: _("Infographics"),
     Kind.VIDEO: _("Videos"),
+    Kind.LIVE: _("Live coverage"),
 }
 
 # Arabic URL segments for kind listings.
@@ -81,6 +84,7 @@ KIND_SLUGS = {
     Kind.OPINION: "مقال-رأي",
     Kind.INFOGRAPHIC: "إنفوجرافيك",
     Kind.VIDEO: "فيديو",
+    Kind.LIVE: "تغطية-مباشرة",
 }
 FEATURES_SLUG = "مقالات"
 
@@ -230,6 +234,13 @@ class Article(models.Model):
     news_for_author = models.BooleanField(_("news for the author"), default=False, editable=False)
 
     # Kind-specific parts.
+    # Live coverage: it starts when the article is published and ends when an editor says so.
+    coverage_ended_at = models.DateTimeField(
+        _("coverage ended at"),
+        null=True,
+        blank=True,
+        help_text=_("Live coverage only: set when the coverage is over; readers stop polling."),
+    )
     interviewee_name = models.CharField(_("interviewee"), max_length=150, blank=True)
     interviewee_role = models.CharField(_("interviewee's role"), max_length=200, blank=True)
     video_url = models.URLField(
@@ -319,6 +330,11 @@ class Article(models.Model):
     def is_feature(self) -> bool:
         return self.kind in FEATURE_KINDS
 
+    @property
+    def is_live(self) -> bool:
+        """Live coverage that has not ended: readers' pages keep polling for updates."""
+        return self.kind == Kind.LIVE and self.coverage_ended_at is None
+
 
 class KindManager(models.Manager.from_queryset(ArticleQuerySet)):
     """Limits a per-kind proxy to its own kind."""
@@ -351,6 +367,7 @@ KIND_LABELS = {
     Kind.OPINION: _("opinion piece"),
     Kind.INFOGRAPHIC: _("infographic"),
     Kind.VIDEO: _("video"),
+    Kind.LIVE: _("live coverage"),
 }
 
 NewsArticle = _kind_proxy("NewsArticle", Kind.NEWS, KIND_PLURALS[Kind.NEWS])
@@ -362,6 +379,7 @@ InfographicArticle = _kind_proxy(
     "InfographicArticle", Kind.INFOGRAPHIC, KIND_PLURALS[Kind.INFOGRAPHIC]
 )
 VideoArticle = _kind_proxy("VideoArticle", Kind.VIDEO, KIND_PLURALS[Kind.VIDEO])
+LiveArticle = _kind_proxy("LiveArticle", Kind.LIVE, _("live coverages"))
 
 KIND_PROXIES = {
     Kind.NEWS: NewsArticle,
@@ -371,6 +389,7 @@ KIND_PROXIES = {
     Kind.OPINION: OpinionArticle,
     Kind.INFOGRAPHIC: InfographicArticle,
     Kind.VIDEO: VideoArticle,
+    Kind.LIVE: LiveArticle,
 }
 
 
@@ -482,3 +501,135 @@ class ImageRenditions(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class BreakingLineQuerySet(models.QuerySet):
+    def current(self, *, now=None):
+        """Lines not yet expired, newest first: the strip shows the first one only."""
+        return self.filter(expires_at__gt=now or timezone.now()).order_by("-created_at", "-id")
+
+
+class BreakingLine(models.Model):
+    """A short breaking-news line (عاجل) shown in a strip on every page until it expires."""
+
+    text = models.CharField(_("text"), max_length=200)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked article"),
+        help_text=_("Optional. The link is shown only while the article is published."),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+
+    objects = BreakingLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("breaking line")
+        verbose_name_plural = _("breaking lines")
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        super().clean()
+        if self.expires_at and self.expires_at <= timezone.now() and self._state.adding:
+            raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+
+    @property
+    def public_url(self) -> str:
+        """The linked article's address, only when the public may read it."""
+        article = self.article
+        if article is not None and article.is_public:
+            return article.get_absolute_url()
+        return ""
+
+
+def live_update_image_path(instance, filename: str) -> str:
+    return featured_image_path(instance, filename).replace("articles/", "live/", 1)
+
+
+class LiveUpdateQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-posted_at", "-id")
+
+    def key_points(self):
+        return self.filter(pinned=True)
+
+
+class LiveUpdate(models.Model):
+    """One timestamped entry of a live coverage (تغطية مباشرة)."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="live_updates",
+        verbose_name=_("live coverage"),
+        limit_choices_to={"kind": Kind.LIVE},
+    )
+    body = SanitizedHTMLField(_("text"))
+    image = RenamedImageField(
+        _("image"),
+        upload_to=live_update_image_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_image_upload],
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(_("image alt text"), max_length=300, blank=True)
+    embed_url = models.URLField(
+        _("embed link"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A YouTube or Vimeo link is shown as a player; any other link as a link."),
+    )
+    pinned = models.BooleanField(
+        _("key point"), default=False, help_text=_("Also listed among the key points.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+        limit_choices_to={"is_staff": True},
+    )
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = LiveUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        verbose_name = _("live update")
+        verbose_name_plural = _("live updates")
+
+    def __str__(self):
+        return f"{self.article_id} · {timezone.localtime(self.posted_at):%H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.article_id and self.article.kind != Kind.LIVE:
+            raise ValidationError({"article": _("Updates belong to live coverage only.")})
+        if self.image and not self.image_alt:
+            raise ValidationError(
+                {"image_alt": _("Describe the image for readers who cannot see it.")}
+            )
+
+    @property
+    def video_embed_url(self) -> str | None:
+        return video_embed_url(self.embed_url) if self.embed_url else None

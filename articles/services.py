@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .models import Article, Status
+from .models import Article, Kind, Status
 from .search import article_search_document, search_vector_expression, uses_postgres
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -256,3 +256,27 @@ def article_search_document_rebuild(*, article_id: int) -> bool:
         # The tsvector is derived from the column just written, in the database.
         rows.update(search_vector=search_vector_expression())
     return True
+
+
+@transaction.atomic
+def live_coverage_end(*, article: Article, by) -> Article:
+    """Close a live coverage: readers' pages stop polling; the page says when it ended."""
+    if article.kind != Kind.LIVE:
+        raise ValidationError(_("Only live coverage can be ended."))
+    if not user_can_publish(by):
+        raise PermissionDenied
+    if article.coverage_ended_at is None:
+        article.coverage_ended_at = timezone.now()
+        with reversion.create_revision():
+            article.save(update_fields=["coverage_ended_at", "updated_at"])
+            reversion.set_user(by)
+            reversion.set_comment(_history_words(lambda: _("Live coverage ended")))
+    return article
+
+
+def breaking_line_take_down(*, line) -> None:
+    """Stop showing a breaking line now (it stays in the list, expired)."""
+    now = timezone.now()
+    if line.expires_at > now:
+        line.expires_at = now
+        line.save(update_fields=["expires_at"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, preview, search_views, views
+from . import feeds, live_views, preview, search_views, views
 
 app_name = "articles"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagListView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorListView.as_view(), name="author"),
     path("latest.json", views.latest_json, name="latest_json"),
+    path("article/<int:pk>/live.json", live_views.live_json, name="live_json"),
+    path("breaking.json", live_views.breaking_json, name="breaking_json"),
     path("preview/<int:pk>/", preview.article_preview, name="preview"),
     # Search and feeds.
     path("search/", search_views.search_view, name="search"),

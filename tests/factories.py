@@ -123,3 +123,17 @@ def make_site_settings(**fields):
 def make_staff(*, role, **extra):
     """A staff account in one of the newsroom roles (groups come from the roles migration)."""
     return make_user(is_staff=True, groups=(role,), **extra)
+
+
+def make_breaking_line(*, text="عاجل: انقطاع الكهرباء عن أحياء في حمص", minutes=60, **extra):
+    from articles.models import BreakingLine
+
+    expires_at = extra.pop("expires_at", timezone.now() + timedelta(minutes=minutes))
+    return BreakingLine.objects.create(text=text, expires_at=expires_at, **extra)
+
+
+def make_live_update(*, article, body="<p>وصول فرق الإنقاذ إلى موقع الحادث.</p>", **extra):
+    from articles.models import LiveUpdate
+
+    author = extra.pop("author", None) or article.author
+    return LiveUpdate.objects.create(article=article, body=body, author=author, **extra)

@@ -2,6 +2,7 @@ import functools
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
@@ -145,3 +146,21 @@ def link(name, *args):
     reversing a pattern cost more than the rest of a link. (The URLconf never changes while
     the process runs.)"""
     return _link(name, tuple(str(arg) for arg in args))
+
+
+@register.inclusion_tag("articles/live_coverage.html", takes_context=True)
+def live_coverage(context, article):
+    """The updates of a live coverage; the page then carries the coverage's purge key."""
+    from articles.live_views import live_keys
+    from edge.http import add_keys
+
+    updates = list(article.live_updates.select_related("author").newest_first())
+    request = context.get("request")
+    if request is not None:
+        add_keys(request, keys=live_keys(article, updates))
+    return {
+        "article": article,
+        "poll_ms": settings.LIVE_POLL_SECONDS * 1000,
+        "updates": updates,
+        "key_points": [update for update in updates if update.pinned],
+    }

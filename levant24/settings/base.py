@@ -271,6 +271,8 @@ EDGE_BROWSER_SECONDS = env.int("EDGE_BROWSER_SECONDS", default=30)
 # or for this long when the app servers fail.
 EDGE_STALE_WHILE_REVALIDATE = env.int("EDGE_STALE_WHILE_REVALIDATE", default=30)
 EDGE_STALE_IF_ERROR = env.int("EDGE_STALE_IF_ERROR", default=86400)
+# How often an open live coverage page asks for new updates (less often in a hidden tab).
+LIVE_POLL_SECONDS = 15
 # How purges reach the edge: none (no edge), varnish (xkey) or url (a CDN's purge API).
 EDGE_PURGE_BACKEND = env.str("EDGE_PURGE_BACKEND", default="none")
 EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])

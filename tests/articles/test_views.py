@@ -446,7 +446,7 @@ def test_author_page_shows_photo_bio_and_articles(client, newsroom):
     assert "<h1>ليلى حداد</h1>" in html
     assert "صحفية من حلب." in html
     assert 'class="author-photo"' in html and 'alt="ليلى حداد"' in html
-    assert "7 مقالات" in html
+    assert "8 مقالات" in html
     assert all(a.title in html for a in newsroom["public"].values())
     assert other.title not in html
 
@@ -512,7 +512,7 @@ def test_latest_json_lists_public_articles_for_the_bell(client, newsroom):
     data = client.get(reverse("articles:latest_json")).json()
     titles = [a["title"] for a in data["articles"]]
     assert titles[0] == newsroom["public"][Kind.NEWS].title
-    assert len(titles) == 7
+    assert len(titles) == 8
     assert set(data["articles"][0]) == {"id", "title", "url", "kind", "published_at"}
     assert "@" not in str(data)
 

@@ -47,6 +47,7 @@ EXPECTED = {
             "OpinionArticle",
             "InfographicArticle",
             "VideoArticle",
+            "LiveArticle",
         )
     },
     "articles.Section": {
@@ -94,6 +95,9 @@ EXPECTED = {
         "delete": "NNNNNN",
         "history": "NNNNYY",
     },
+    # The breaking strip, live coverage updates and the live desk: editors.
+    "articles.BreakingLine": {**dict.fromkeys(STANDARD, "NNNYNY"), "desk": "NNNYNY"},
+    "articles.LiveUpdate": dict.fromkeys(STANDARD, "NNNYNY"),
     # Old addresses and hand-made redirects: editors manage them.
     "redirects.Redirect": dict.fromkeys(STANDARD, "NNNYNY"),
     **{label: dict.fromkeys(STANDARD, "NNNNNY") for label in ("accounts.User", "auth.Group")},
@@ -140,6 +144,8 @@ def world(db):
     )
     factories.make_comment(article=public, email="approved.reader@example.org")
     SiteSettings.load()
+    factories.make_breaking_line()
+    factories.make_live_update(article=drafts[Kind.LIVE])
     BannedWord.objects.create(word="شتيمة")
     ModerationSettings.objects.create(pk=1)
     Redirect.objects.create(old_path="/2025/02/13/خبر-قديم", new_path=public.get_absolute_url())

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from accounts import demo as accounts_demo
 from articles import demo_content as content
-from articles.models import Article, Section, SiteSettings, Status, arabic_slugify
+from articles.models import Article, LiveUpdate, Section, SiteSettings, Status, arabic_slugify
 from articles.tasks import make_renditions
 from comments import demo as comments_demo
 from core.tasks import enqueue_after_commit
@@ -255,6 +255,14 @@ class Command(BaseCommand):
                 )
             article.save()
             article.tags.set(data["tags"])
+            for minutes, text, pinned in data.get("live_updates", ()):
+                LiveUpdate.objects.create(
+                    article=article,
+                    body=render_body([text]),
+                    pinned=pinned,
+                    author=article.author,
+                    posted_at=(published_at or now) + timedelta(minutes=minutes),
+                )
             if published_at and not data.get("edited"):
                 # Written once and never edited: no "updated" date on the page.
                 Article.objects.filter(pk=article.pk).update(updated_at=published_at)
