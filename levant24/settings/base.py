@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Cache-Control and purge keys of every response (edge/middleware.py).
     "edge.middleware.EdgeHeadersMiddleware",
     "levant24.middleware.DatabaseUnavailableMiddleware",
+    # Writes, the admin and recent writers read from the primary (levant24/db_router.py).
+    "levant24.db_router.PrimaryPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the site has one language (LANGUAGE_CODE), and that middleware
     # would make every page vary on Accept-Language, one copy per browser setting at the edge.
@@ -117,6 +119,16 @@ _replica = replica_database(env)
 if _replica:
     DATABASES["replica"] = _replica
 DATABASE_ROUTERS = ["levant24.db_router.ReplicaRouter"]
+# Read-your-writes: after a write a browser reads from the primary for this many seconds
+# (a signed cookie set on the response to the write).
+DATABASE_PIN_SECONDS = env.int("DATABASE_PIN_SECONDS", default=5)
+DATABASE_PIN_COOKIE = "l24_primary"
+# A replica further behind than this (seconds), or unreachable, is skipped: reads go to the
+# primary. Its lag is measured at most once per DATABASE_REPLICA_LAG_CHECK_SECONDS per process.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10.0)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=1.0)
+# Apps always read from the primary: sessions, accounts, sign-in lockouts, second factors.
+DATABASE_PRIMARY_APPS = ["sessions", "auth", "admin", "accounts", "axes", "otp_totp", "otp_static"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,11 @@ def replica_database(env: environ.Env) -> dict | None:
     config = env.db_url_config(url)
     config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    if config.get("ENGINE") == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped quickly (levant24/db_router.py).
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+        )
     # Tests use one database: the replica alias mirrors the default one.
     config["TEST"] = {"MIRROR": "default"}
     return config
