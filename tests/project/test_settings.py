@@ -106,9 +106,17 @@ def test_replica_database_from_env(monkeypatch):
     assert config["TEST"] == {"MIRROR": "default"}
 
 
-def test_router_reads_from_replica_writes_to_default(settings):
+def _with_replica(monkeypatch):
+    """A replica alias (the same database) that is never behind."""
+    from levant24 import db_router
+
+    monkeypatch.setitem(connections.settings, "replica", connections.settings["default"])
+    monkeypatch.setattr(db_router, "replica_lag", lambda: 0.0)
+
+
+def test_router_reads_from_replica_writes_to_default(monkeypatch):
     router = ReplicaRouter()
-    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    _with_replica(monkeypatch)
     assert router.db_for_read(Article) == "replica"
     assert router.db_for_write(Article) == "default"
     assert router.allow_relation(Article(), Article()) is True
@@ -117,9 +125,9 @@ def test_router_reads_from_replica_writes_to_default(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_router_keeps_reads_on_default_inside_a_transaction(settings):
+def test_router_keeps_reads_on_default_inside_a_transaction(monkeypatch):
     router = ReplicaRouter()
-    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    _with_replica(monkeypatch)
     with transaction.atomic():
         assert connections["default"].in_atomic_block
         assert router.db_for_read(Article) == "default"
