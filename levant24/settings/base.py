@@ -188,6 +188,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 # Media on the local disk, or on S3-compatible object storage with MEDIA_STORAGE=s3.
 STORAGES = storages_from_env(env)
+# Cache-Control of media objects on S3: names never change their content (random names,
+# renditions derived from them), so a year. The CSP img-src allows the storage's origin.
+MEDIA_CACHE_CONTROL = env.str("MEDIA_CACHE_CONTROL", default="public, max-age=31536000, immutable")
 
 # Uploads: anything larger is refused before it reaches Pillow.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
@@ -288,7 +291,8 @@ EDGE_PURGE_BACKEND = env.str("EDGE_PURGE_BACKEND", default="none")
 EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
 EDGE_PURGE_TOKEN = env.str("EDGE_PURGE_TOKEN", default="")
 ADMIN_URL_PREFIX = "/admin/"
-# Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
+# Extra image origins for the Content-Security-Policy (a CDN host); the origin of media on
+# S3-compatible storage is added by itself (levant24/storage.py).
 CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])
 DATABASE_DOWN_RETRY_AFTER = 30
 # X-Query-Count response header (the benchmark turns it on).

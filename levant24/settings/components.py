@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import environ
 
-S3_BACKEND = "storages.backends.s3.S3Storage"
+# django-storages' S3 backend with our object headers (levant24/storage.py).
+S3_BACKEND = "levant24.storage.MediaStorage"
 
 
 def replica_database(env: environ.Env) -> dict | None:

@@ -83,7 +83,7 @@ def test_media_storage_s3_builds_django_storages_config_from_env(monkeypatch):
         AWS_SECRET_ACCESS_KEY="secret-example",
     )
     default = storages_from_env(env)["default"]
-    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["BACKEND"] == "levant24.storage.MediaStorage"
     assert default["OPTIONS"]["bucket_name"] == "levant24-media"
     assert default["OPTIONS"]["endpoint_url"] == "https://s3.example.net"
     assert default["OPTIONS"]["access_key"] == "AKIDEXAMPLE"
