@@ -89,6 +89,8 @@ def test_the_replica_streams_the_primary_and_its_lag_is_measured(replica):
     assert wait_for(lambda: on_replica_exists(Article, article.pk))
     lag = db_router.measure_replica_lag()
     assert lag is not None and lag < 5
+    check = Client().get("/healthz/ready").json()["checks"]["replica"]
+    assert check["status"] == "up" and check["lag_seconds"] < 5
 
 
 def test_under_lag_a_writer_reads_its_writes_and_others_read_the_replica(replica, settings, clock):
@@ -132,6 +134,10 @@ def test_a_replica_lagging_more_than_the_limit_is_skipped(replica, settings):
         assert Client().get(url).status_code == 404  # within the limit: the replica
         settings.DATABASE_REPLICA_MAX_LAG = 0.5
         assert Client().get(url).status_code == 200  # past it: the primary
+        ready = Client().get("/healthz/ready").json()
+        assert ready["checks"]["replica"]["status"] == "lagging"
+        assert ready["checks"]["replica"]["lag_seconds"] > 0.5
+        assert ready["status"] == "degraded" and ready["failing"] == ["replica"]
 
 
 def test_a_stopped_replica_is_skipped_and_reads_fall_back_to_the_primary(replica):
@@ -142,6 +148,12 @@ def test_a_stopped_replica_is_skipped_and_reads_fall_back_to_the_primary(replica
         assert db_router.measure_replica_lag() is None
         assert Client().get(article.get_absolute_url()).status_code == 200
         assert Client().get(reverse("articles:home")).status_code == 200
+        ready = Client().get("/healthz/ready")
+        assert ready.status_code == 200
+        assert ready.json()["checks"]["replica"] == {
+            "status": "down",
+            "ms": ready.json()["checks"]["replica"]["ms"],
+        }
     finally:
         replica.start()
     db_router.forget_replica_lag()
