@@ -21,15 +21,15 @@ _primary_tokens: dict = {}
 def _read_from_primary(task_id=None, task=None, **kwargs):
     # A task is queued right after the write it is about: on a lagging replica it would not
     # find the row yet. Tasks read from the primary (levant24/db_router.py).
-    from levant24.db_router import _use_primary
+    from levant24.db_router import start_primary_reads
 
-    _primary_tokens[task_id] = _use_primary.set(True)
+    _primary_tokens[task_id] = start_primary_reads()
 
 
 @signals.task_postrun.connect
 def _back_to_replica(task_id=None, task=None, **kwargs):
-    from levant24.db_router import _use_primary
+    from levant24.db_router import stop_primary_reads
 
     token = _primary_tokens.pop(task_id, None)
     if token is not None:
-        _use_primary.reset(token)
+        stop_primary_reads(token)

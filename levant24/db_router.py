@@ -46,6 +46,16 @@ def primary_reads(enabled: bool = True):
         _use_primary.reset(token)
 
 
+def start_primary_reads() -> contextvars.Token:
+    """Send reads to the primary until ``stop_primary_reads(token)`` (for code that cannot
+    use a ``with`` block, such as a task's start and end signals)."""
+    return _use_primary.set(True)
+
+
+def stop_primary_reads(token: contextvars.Token) -> None:
+    _use_primary.reset(token)
+
+
 def replica_configured() -> bool:
     return REPLICA in connections.settings
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import time
 
 from django.conf import settings
@@ -82,8 +83,11 @@ def check_cache() -> dict:
         return {"status": "unknown"}
     import redis
 
-    # Its own connection with short timeouts: the cache's may wait much longer.
-    client = redis.Redis.from_url(cache._servers[0], socket_connect_timeout=1, socket_timeout=1)
+    # Its own connection with short timeouts to the first (write) server: the cache's own
+    # connection may wait much longer.
+    location = settings.CACHES["default"]["LOCATION"]
+    url = location[0] if isinstance(location, list | tuple) else re.split("[;,]", location)[0]
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
     except (redis.RedisError, OSError) as exc:
