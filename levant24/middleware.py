@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import patch_cache_control
 
+from .storage import media_image_sources
+
 logger = logging.getLogger(__name__)
 
 
@@ -44,9 +46,7 @@ def build_csp(*, nonce: str, admin: bool) -> str:
         "default-src 'self'",
         f"script-src {script_src}",
         f"style-src {style_src}",
-        " ".join(
-            ["img-src 'self' data:", *(["blob:"] if admin else []), *settings.CSP_IMG_SOURCES]
-        ),
+        " ".join(["img-src 'self' data:", *(["blob:"] if admin else []), *media_image_sources()]),
         "font-src 'self'",
         "connect-src 'self'",
         "media-src 'self'",
@@ -82,7 +82,7 @@ class SecurityHeadersMiddleware:
                 )
             policy = build_csp(nonce=nonce, admin=True)
         else:
-            policy = _public_csp(tuple(settings.CSP_IMG_SOURCES))
+            policy = _public_csp(media_image_sources())
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Cache-Control and purge keys of every response (edge/middleware.py).
     "edge.middleware.EdgeHeadersMiddleware",
     "levant24.middleware.DatabaseUnavailableMiddleware",
+    # Writes, the admin and recent writers read from the primary (levant24/db_router.py).
+    "levant24.db_router.PrimaryPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the site has one language (LANGUAGE_CODE), and that middleware
     # would make every page vary on Accept-Language, one copy per browser setting at the edge.
@@ -117,6 +119,16 @@ _replica = replica_database(env)
 if _replica:
     DATABASES["replica"] = _replica
 DATABASE_ROUTERS = ["levant24.db_router.ReplicaRouter"]
+# Read-your-writes: after a write a browser reads from the primary for this many seconds
+# (a signed cookie set on the response to the write).
+DATABASE_PIN_SECONDS = env.int("DATABASE_PIN_SECONDS", default=5)
+DATABASE_PIN_COOKIE = "l24_primary"
+# A replica further behind than this (seconds), or unreachable, is skipped: reads go to the
+# primary. Its lag is measured at most once per DATABASE_REPLICA_LAG_CHECK_SECONDS per process.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10.0)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=1.0)
+# Apps always read from the primary: sessions, accounts, sign-in lockouts, second factors.
+DATABASE_PRIMARY_APPS = ["sessions", "auth", "admin", "accounts", "axes", "otp_totp", "otp_static"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -176,6 +188,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 # Media on the local disk, or on S3-compatible object storage with MEDIA_STORAGE=s3.
 STORAGES = storages_from_env(env)
+# Cache-Control of media objects on S3: names never change their content (random names,
+# renditions derived from them), so a year. The CSP img-src allows the storage's origin.
+MEDIA_CACHE_CONTROL = env.str("MEDIA_CACHE_CONTROL", default="public, max-age=31536000, immutable")
 
 # Uploads: anything larger is refused before it reaches Pillow.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=10 * 1024 * 1024)
@@ -278,7 +293,8 @@ EDGE_PURGE_BACKEND = env.str("EDGE_PURGE_BACKEND", default="none")
 EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
 EDGE_PURGE_TOKEN = env.str("EDGE_PURGE_TOKEN", default="")
 ADMIN_URL_PREFIX = "/admin/"
-# Extra image origins for the Content-Security-Policy (media on S3 or a CDN host).
+# Extra image origins for the Content-Security-Policy (a CDN host); the origin of media on
+# S3-compatible storage is added by itself (levant24/storage.py).
 CSP_IMG_SOURCES = env.list("CSP_IMG_SOURCES", default=[])
 DATABASE_DOWN_RETRY_AFTER = 30
 # X-Query-Count response header (the benchmark turns it on).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import environ
 
-S3_BACKEND = "storages.backends.s3.S3Storage"
+# django-storages' S3 backend with our object headers (levant24/storage.py).
+S3_BACKEND = "levant24.storage.MediaStorage"
 
 
 def replica_database(env: environ.Env) -> dict | None:
@@ -15,6 +16,11 @@ def replica_database(env: environ.Env) -> dict | None:
     config = env.db_url_config(url)
     config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    if config.get("ENGINE") == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped quickly (levant24/db_router.py).
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+        )
     # Tests use one database: the replica alias mirrors the default one.
     config["TEST"] = {"MIRROR": "default"}
     return config

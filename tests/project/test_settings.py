@@ -83,7 +83,7 @@ def test_media_storage_s3_builds_django_storages_config_from_env(monkeypatch):
         AWS_SECRET_ACCESS_KEY="secret-example",
     )
     default = storages_from_env(env)["default"]
-    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["BACKEND"] == "levant24.storage.MediaStorage"
     assert default["OPTIONS"]["bucket_name"] == "levant24-media"
     assert default["OPTIONS"]["endpoint_url"] == "https://s3.example.net"
     assert default["OPTIONS"]["access_key"] == "AKIDEXAMPLE"
@@ -106,9 +106,17 @@ def test_replica_database_from_env(monkeypatch):
     assert config["TEST"] == {"MIRROR": "default"}
 
 
-def test_router_reads_from_replica_writes_to_default(settings):
+def _with_replica(monkeypatch):
+    """A replica alias (the same database) that is never behind."""
+    from levant24 import db_router
+
+    monkeypatch.setitem(connections.settings, "replica", connections.settings["default"])
+    monkeypatch.setattr(db_router, "replica_lag", lambda: 0.0)
+
+
+def test_router_reads_from_replica_writes_to_default(monkeypatch):
     router = ReplicaRouter()
-    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    _with_replica(monkeypatch)
     assert router.db_for_read(Article) == "replica"
     assert router.db_for_write(Article) == "default"
     assert router.allow_relation(Article(), Article()) is True
@@ -117,9 +125,9 @@ def test_router_reads_from_replica_writes_to_default(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_router_keeps_reads_on_default_inside_a_transaction(settings):
+def test_router_keeps_reads_on_default_inside_a_transaction(monkeypatch):
     router = ReplicaRouter()
-    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    _with_replica(monkeypatch)
     with transaction.atomic():
         assert connections["default"].in_atomic_block
         assert router.db_for_read(Article) == "default"
