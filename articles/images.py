@@ -39,12 +39,7 @@ def validate_image_upload(file) -> None:
             params={"limit": limit_mb},
         )
     try:
-        position = file.tell()
-    except (AttributeError, OSError, ValueError):
-        position = None
-    try:
-        file.seek(0)
-        with Image.open(file) as img:
+        with _opened(file) as img:
             width, height = img.size
             if width * height > settings.MAX_IMAGE_PIXELS:
                 raise ValidationError(
@@ -66,6 +61,19 @@ def validate_image_upload(file) -> None:
         raise ValidationError(
             _("The file is not a valid image or it is damaged."), code="invalid_image"
         ) from None
+
+
+@contextlib.contextmanager
+def _opened(file):
+    """``file`` opened by Pillow from its start, and left where it was afterwards."""
+    try:
+        position = file.tell()
+    except (AttributeError, OSError, ValueError):
+        position = None
+    try:
+        file.seek(0)
+        with Image.open(file) as img:
+            yield img
     finally:
         if position is not None:
             with contextlib.suppress(OSError, ValueError):
@@ -78,19 +86,10 @@ FORMAT_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 def image_format(file) -> str | None:
     """The format Pillow finds in the file's bytes (its name and type say nothing)."""
     try:
-        position = file.tell()
-    except (AttributeError, OSError, ValueError):
-        position = None
-    try:
-        file.seek(0)
-        with Image.open(file) as img:
+        with _opened(file) as img:
             return img.format
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return None
-    finally:
-        if position is not None:
-            with contextlib.suppress(OSError, ValueError):
-                file.seek(position)
 
 
 def featured_image_path(instance, filename: str) -> str:
