@@ -41,20 +41,42 @@ class EmailTaken(Exception):
 # --- mail -------------------------------------------------------------------------------
 
 
-def mail_send(*, to: str, template: str, context: dict) -> None:
-    """Send `<template>_subject.txt`, `<template>.txt` and `<template>.html` as one message.
-
-    Rendered in the site language whatever language the caller runs in.
-    """
+def mail_render(*, template: str, context: dict) -> tuple[str, str, str]:
+    """`<template>_subject.txt`, `<template>.txt` and `<template>.html`, rendered in the site
+    language whatever language the caller runs in."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[to], from_email=None
-    )
-    message.attach_alternative(html, "text/html")
+    return " ".join(subject.split()), text, html
+
+
+def mail_deliver(*, to: str, subject: str, text: str, html: str | None = None) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], from_email=None)
+    if html:
+        message.attach_alternative(html, "text/html")
     message.send()
+
+
+def mail_send(*, to: str, template: str, context: dict) -> None:
+    """Send the message of ``template`` now (the tasks that make links at send time)."""
+    subject, text, html = mail_render(template=template, context=context)
+    mail_deliver(to=to, subject=subject, text=text, html=html)
+
+
+def mail_send_later(*, to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Hand a rendered message to the task queue, sent once the transaction commits:
+    a mail server that is slow or down never holds up or fails the request."""
+    from core.tasks import enqueue_after_commit
+
+    from .tasks import send_rendered_mail
+
+    enqueue_after_commit(send_rendered_mail, to, subject, text, html)
+
+
+def mail_template_later(*, to: str, template: str, context: dict) -> None:
+    subject, text, html = mail_render(template=template, context=context)
+    mail_send_later(to=to, subject=subject, text=text, html=html)
 
 
 # --- sign-up and email confirmation -----------------------------------------------------
@@ -118,7 +140,7 @@ def signup_request(*, display_name: str, email: str, password: str, base_url: st
         make_password(password)
         owner = User._default_manager.filter(email__iexact=email.strip()).order_by("id").first()
         if owner is not None and cache.add(f"accounts:signup-existing:{owner.pk}", 1, 3600):
-            mail_send(
+            mail_template_later(
                 to=owner.email,
                 template="accounts/email/signup_existing",
                 context={
@@ -350,15 +372,12 @@ def second_factor_notice_send(*, user: User, event: str) -> None:
     "codes"): if it was not them, someone else knows their password."""
     if not user.email:
         return
-    try:
-        mail_send(
-            to=user.email,
-            template="accounts/email/two_factor_changed",
-            context={"user": user, "event": event},
-        )
-    except Exception:
-        # A notice: the change itself is done and must not fail because mail is down.
-        logger.exception("Could not mail the two-factor notice %r to user %s", event, user.pk)
+    # Through the queue: the change itself is done and must not fail because mail is down.
+    mail_template_later(
+        to=user.email,
+        template="accounts/email/two_factor_changed",
+        context={"user": user, "event": event},
+    )
 
 
 def totp_device_confirm(*, device, token: str, name: str = "") -> list[str] | None:

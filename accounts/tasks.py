@@ -47,3 +47,13 @@ def send_password_reset_email(self, user_id: int, domain: str, protocol: str) ->
             },
         )
         return True
+
+
+@shared_task(bind=True, **RETRY_POLICY)
+def send_rendered_mail(self, to: str, subject: str, text: str, html: str | None = None) -> bool:
+    """A message rendered by the request that queued it; sent once whatever the retries."""
+    with once(f"{self.name}:{self.request.id}") as first:
+        if not first:
+            return False
+        services.mail_deliver(to=to, subject=subject, text=text, html=html)
+        return True

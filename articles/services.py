@@ -14,13 +14,14 @@ import reversion
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from accounts.services import mail_send_later
 
 from .models import Article, Kind, Status
 from .search import article_search_document, search_vector_expression, uses_postgres
@@ -239,8 +240,7 @@ def _tell_author(*, article: Article, by, event: str) -> None:
             "sent_back": _("Your article was sent back to you: %(title)s"),
         }[event] % {"title": article.title}
         body = render_to_string("articles/email/article_workflow.txt", context)
-    recipient = author.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+    mail_send_later(to=author.email, subject=subject, text=body)
 
 
 def article_search_document_rebuild(*, article_id: int) -> bool:

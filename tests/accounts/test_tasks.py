@@ -36,3 +36,21 @@ def test_account_mail_tasks_retry_with_backoff():
     for task in (send_confirmation_email, send_password_reset_email):
         assert task.autoretry_for == (Exception,)
         assert task.retry_backoff and task.max_retries == 8
+
+
+def test_account_notices_leave_through_the_queue_after_the_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """A notice to an account's owner is queued like every other mail: nothing is sent
+    before the commit, and the outbox holds it until then."""
+    from accounts import services
+    from core.models import OutboxMessage
+
+    user = factories.make_reader(email="owner@example.org")
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        services.second_factor_notice_send(user=user, event="added")
+        assert mailoutbox == []
+        assert OutboxMessage.objects.filter(task_name="accounts.tasks.send_rendered_mail").exists()
+    for callback in pending:
+        callback()
+    assert [m.to for m in mailoutbox] == [["owner@example.org"]]
