@@ -56,3 +56,16 @@ def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(time, "time", lambda: real() + clock.offset)
     return clock
+
+
+@pytest.fixture
+def purged(monkeypatch, settings):
+    """Every set of purge keys sent to the edge, in order (an edge is configured; nothing is
+    sent over the network)."""
+    from edge import purge as edge_purge
+
+    settings.EDGE_PURGE_BACKEND = "varnish"
+    settings.EDGE_PURGE_URLS = ["http://127.0.0.1:9/"]
+    sent = []
+    monkeypatch.setattr(edge_purge, "send", lambda keys: sent.append(set(keys)))
+    return sent

@@ -10,19 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import BreakingLine, Status
-from edge import purge as edge_purge
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("articles:breaking_json")
-
-
-@pytest.fixture
-def purged(monkeypatch):
-    sent = []
-    monkeypatch.setattr(edge_purge, "send", lambda keys: sent.append(set(keys)))
-    return sent
 
 
 def line_shown():

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from articles.models import Kind, LiveUpdate, Status
 from articles.services import live_coverage_end
-from edge import purge as edge_purge
 from tests import factories
 
 from .test_seo import json_ld_of
@@ -24,13 +23,6 @@ def coverage(author, section):
     return factories.make_article(
         kind=Kind.LIVE, title="تغطية مباشرة: فيضانات في الساحل", author=author, section=section
     )
-
-
-@pytest.fixture
-def purged(monkeypatch):
-    sent = []
-    monkeypatch.setattr(edge_purge, "send", lambda keys: sent.append(set(keys)))
-    return sent
 
 
 def minutes_ago(minutes):

@@ -17,16 +17,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def purged(monkeypatch, settings):
-    """Every key sent to the edge, in the order sent."""
-    settings.EDGE_PURGE_BACKEND = "varnish"
-    settings.EDGE_PURGE_URLS = ["http://127.0.0.1:9/"]  # never reached: send is replaced
-    sent = []
-    monkeypatch.setattr(edge_purge, "send", lambda keys: sent.append(set(keys)))
-    return sent
-
-
 def run(callbacks, action):
     with callbacks(execute=True):
         action()
