@@ -3,7 +3,6 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import timezone
@@ -129,8 +128,9 @@ def teaser(item, *, compact=False, show_lead=False, eager=False):
         lead,
         item.get_kind_display(),
         item.section.name,
-        date_format(published, "c") if published else "",
-        date_format(published, "d/m/Y") if published else "",
+        # What |date:"c" and |date:"d/m/Y" print, without the format machinery.
+        published.isoformat() if published else "",
+        published.strftime("%d/%m/%Y") if published else "",
     )
 
 
