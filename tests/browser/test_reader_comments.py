@@ -3,6 +3,7 @@ posting a comment or sending a form with mistakes, and the notifications panel, 
 the page (in the viewport, not covered by the fixed reading bar, focus where it should be)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -57,6 +58,30 @@ def test_after_posting_the_new_comment_and_the_thanks_are_in_sight(page, article
     assert "وصلنا تعليقك" in message.inner_text()
     assert pending.locator(".avatar").inner_text() == "أس"
     # The page has scrolled past the article's header: the reading bar is shown.
-    page.wait_for_function("!document.querySelector('[data-reading-bar]').hidden")
+    expect(page.locator("[data-reading-bar]")).to_be_visible()
     assert_seen(pending, "the pending comment")
     assert_seen(message, "the thank-you message")
+
+
+def test_a_form_with_mistakes_opens_at_its_focused_error_summary(page, article):
+    page.set_viewport_size(PHONE)
+    page.goto(article.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.locator("#id_text").fill("تعليق بلا بريد.")
+    form.locator("#id_name").fill("ليلى")
+    with page.expect_navigation():
+        form.get_by_role("button", name="أرسل التعليق").click()
+    summary = page.locator("#comment-form [data-error-summary]")
+    assert summary.get_attribute("role") == "alert"
+    assert summary.locator(".error-summary-title").inner_text().strip() == "لم يُرسل تعليقك بعد:"
+    link = summary.get_by_role("link")
+    assert link.count() == 1
+    assert link.inner_text().strip() == "البريد الإلكتروني: يرجى كتابة بريدك الإلكتروني."
+    assert link.get_attribute("href") == "#id_email"
+    expect(summary).to_be_focused()
+    assert_seen(summary, "the error summary")
+    # What was typed is still there, and the summary's link puts the cursor in the field.
+    assert form.locator("#id_text").input_value() == "تعليق بلا بريد."
+    link.click()
+    expect(form.locator("#id_email")).to_be_focused()
+    assert_seen(form.locator("#id_email"), "the email field")
