@@ -85,3 +85,25 @@ def test_a_form_with_mistakes_opens_at_its_focused_error_summary(page, article):
     link.click()
     expect(form.locator("#id_email")).to_be_focused()
     assert_seen(form.locator("#id_email"), "the email field")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1366"])
+def test_the_notifications_panel_stays_inside_the_viewport(page, article, viewport):
+    factories.make_article(title="انطلاق معرض الكتاب في دمشق بمشاركة مئة دار نشر عربية")
+    page.set_viewport_size(viewport)
+    page.goto("/")
+    button = page.locator(".bell-button")
+    expect(button).to_be_visible()
+    button.click()
+    panel = page.locator("#bell-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("[data-bell-list] a").first).to_be_visible()
+    box = panel.bounding_box()
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert box["x"] >= 0, box
+    assert box["x"] + box["width"] <= width, (box, width)
+    # Every headline starts inside the panel (right-to-left: its right edge), none cut off.
+    for link in panel.locator("[data-bell-list] li").all():
+        item = link.bounding_box()
+        assert box["x"] <= item["x"] and item["x"] + item["width"] <= box["x"] + box["width"]
+    assert_seen(panel, "the notifications panel")
