@@ -17,6 +17,10 @@ class Status(models.TextChoices):
     SPAM = "spam", _("Spam")
 
 
+# Skipped at the start of a word when taking initials ("الساعور" gives "س").
+ARABIC_ARTICLE = "ال"
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         """The one rule for which comments the public may see."""
@@ -151,8 +155,14 @@ class Comment(models.Model):
 
     @property
     def initials(self) -> str:
+        """The first letters of the first two words, past the Arabic article: أحمد الساعور is أس."""
         parts = [p for p in self.name.split() if p[:1].isalnum()]
-        return "".join(p[0] for p in parts[:2]).upper() or "؟"
+        letters = []
+        for part in parts[:2]:
+            if part.startswith(ARABIC_ARTICLE) and len(part) > len(ARABIC_ARTICLE) + 1:
+                part = part[len(ARABIC_ARTICLE) :]
+            letters.append(part[0])
+        return "".join(letters).upper() or "؟"
 
     @property
     def avatar_colour(self) -> int:

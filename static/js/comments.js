@@ -3,6 +3,33 @@
   "use strict";
   var respond = document.querySelector("[data-comment-respond]");
   if (!respond) return;
+
+  // A form sent back with mistakes: the summary of the errors is brought into view and
+  // focused (screen readers announce it), and each of its links puts the cursor in its field.
+  var summary = respond.querySelector("[data-error-summary]");
+  if (summary) {
+    var showSummary = function () {
+      summary.scrollIntoView({ block: "start" });
+      summary.focus({ preventScroll: true });
+    };
+    showSummary();
+    // Without JavaScript the form's address (#respond) brings the page to the form; with it,
+    // the browser's own scroll to that target comes after this script and takes the focus
+    // away: give it back once the page has loaded, unless the reader has moved on.
+    window.addEventListener("load", function () {
+      setTimeout(function () {
+        if (document.activeElement === document.body) showSummary();
+      }, 0);
+    });
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    });
+  }
   var form = respond.querySelector("form");
   var parentInput = form && form.querySelector("input[name=parent]");
   var cancel = respond.querySelector("#cancel-reply");

@@ -158,7 +158,10 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (state) { if (state) applyReaderState(state); })
       .catch(function () {})
-      .then(function () { document.body.setAttribute("data-reader-ready", ""); });
+      .then(function () {
+        showCommentMessages();
+        document.body.setAttribute("data-reader-ready", "");
+      });
   }
 
   function applyReaderState(state) {
@@ -214,8 +217,17 @@
         p.textContent = message.text;
         box.appendChild(p);
       });
-      var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
-      if (target && near) target.scrollIntoView();
     }
+  }
+
+  // Back at a comment (the one just posted, or the one reported) with a message: the message
+  // goes right under that comment, so both are seen together, and the page scrolls there
+  // again (a pending comment may not have existed when the browser looked for the target).
+  function showCommentMessages() {
+    var box = document.querySelector("[data-messages=comments]");
+    var target = /^#comment-/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
+    if (!box || !target || !box.children.length) return;
+    if (target.classList.contains("comment-body")) target.after(box);
+    target.scrollIntoView({ block: "start" });
   }
 })();

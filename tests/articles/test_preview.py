@@ -92,3 +92,35 @@ def test_preview_of_a_published_article_shows_its_approved_comments(client):
     assert "تعليق موافق عليه" in html
     assert "تعليق ينتظر" not in html
     assert 'rel="canonical"' not in html
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Status.DRAFT, "published_at": None},
+        {"status": Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_unpublished_preview_says_not_published_and_has_no_share_buttons(client, fields):
+    article = factories.make_article(title="مقال ينتظر النشر", **fields)
+    client.force_login(factories.make_staff(role="editor"))
+    html = client.get(preview_url(article)).content.decode()
+    assert "لم يُنشر بعد" in html
+    assert "تتاح المشاركة بعد نشر المقال" in html
+    assert "تم النشر" not in html
+    assert 'class="share-links"' not in html
+    assert "data-share" not in html
+    assert "data-copy-link" not in html
+    assert "facebook.com/sharer" not in html and "twitter.com" not in html
+
+
+def test_published_preview_keeps_the_date_and_real_share_links(client):
+    article = factories.make_article(title="مقال منشور")
+    client.force_login(factories.make_staff(role="editor"))
+    html = client.get(preview_url(article)).content.decode()
+    assert "تم النشر" in html
+    assert "لم يُنشر بعد" not in html
+    url = "http://testserver" + article.get_absolute_url()
+    assert f'data-copy-link="{url}"' in html
+    assert f'data-url="{url}"' in html

@@ -43,7 +43,8 @@ def page(client, article, **params):
 def test_article_page_shows_the_comment_form_with_notice(client, article):
     html = page(client, article)
     assert 'id="comment-form"' in html
-    assert f'action="{post_url(article)}"' in html
+    # The page that comes back with errors opens at the form, even without JavaScript.
+    assert f'action="{post_url(article)}#respond"' in html
     assert NOTICE in html
     assert "اترك تعليقاً" in html
     for name in ("text", "name", "email", "website", "parent", "homepage"):
@@ -96,6 +97,23 @@ def test_invalid_submission_shows_arabic_message_next_to_field_and_keeps_input(
             continue
         assert value in html, f"{key} lost"
     assert Comment.objects.count() == 0
+
+
+def test_refused_submission_has_an_error_summary_linking_to_each_field(client, article):
+    response = client.post(post_url(article), valid_data(text="", email=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(
+        r'<div id="comment-errors" class="error-summary" role="alert"(.*?)</div>', html, re.S
+    )
+    assert summary is not None
+    assert "لم يُرسل تعليقك بعد:" in summary.group(1)
+    links = re.findall(r'<a href="#(id_\w+)">', summary.group(1))
+    assert links == ["id_text", "id_email"]
+
+
+def test_public_page_has_no_error_summary(client, article):
+    assert "error-summary" not in page(client, article)
 
 
 def test_refused_submission_keeps_the_long_text_in_the_textarea(client, article):
