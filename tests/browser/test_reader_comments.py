@@ -63,8 +63,9 @@ def test_after_posting_the_new_comment_and_the_thanks_are_in_sight(page, article
     assert_seen(message, "the thank-you message")
 
 
-def test_a_form_with_mistakes_opens_at_its_focused_error_summary(page, article):
-    page.set_viewport_size(PHONE)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1366"])
+def test_a_form_with_mistakes_opens_at_its_focused_error_summary(page, article, viewport):
+    page.set_viewport_size(viewport)
     page.goto(article.get_absolute_url())
     form = page.locator("#comment-form")
     form.locator("#id_text").fill("تعليق بلا بريد.")
