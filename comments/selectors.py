@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Comment, Status
+from .models import Comment
 
 # Replies nest this deep; deeper replies are listed, oldest first, at the last level.
 MAX_DEPTH = 4
@@ -201,20 +199,3 @@ def thread(*, article, page_number=None, own: list[Comment] = ()) -> Thread:
         )
     html = _join(roots, html_of, {c.pk for c in own})
     return Thread(html=mark_safe(html), count=count, page=page)  # noqa: S308 - our templates
-
-
-def visible_comments(*, article, own_ids=()) -> list[Comment]:
-    """Approved comments of ``article`` plus the given pending ones, in one query."""
-    rule = Q(status=Status.APPROVED)
-    if own_ids:
-        rule |= Q(status=Status.PENDING, pk__in=list(own_ids))
-    return list(
-        Comment.objects.for_article(article)
-        .filter(rule)
-        .defer("email", "ip_address", "user_agent", "moderated_by", "moderated_at")
-        .thread_order()
-    )
-
-
-def comment_page_link(page_number: int) -> SafeString:
-    return format_html("?{}={}#comments", PAGE_PARAM, page_number)
