@@ -52,7 +52,7 @@ class SignInView(auth_views.LoginView):
     `url_has_allowed_host_and_scheme` against this host only."""
 
     form_class = SignInForm
-    template_name = "accounts/login.html"
+    template_name = "accounts/login.jinja"
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
@@ -83,7 +83,7 @@ class SignOutView(auth_views.LogoutView):
 @method_decorator([sensitive_post_parameters("password1", "password2"), never_cache], "dispatch")
 class SignUpView(FormView):
     form_class = SignUpForm
-    template_name = "accounts/signup.html"
+    template_name = "accounts/signup.jinja"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -132,7 +132,7 @@ class ConfirmEmailView(View):
     def get(self, request, token):
         user = services.email_confirm(token=token)
         if user is None:
-            return render(request, "accounts/confirm_email_invalid.html", status=400)
+            return render(request, "accounts/confirm_email_invalid.jinja", status=400)
         messages.success(request, _("Thank you, your email address is confirmed."))
         if request.user.is_authenticated:
             return redirect("accounts:profile")
@@ -141,7 +141,7 @@ class ConfirmEmailView(View):
 
 @method_decorator(never_cache, "dispatch")
 class ResendConfirmationView(LoginRequiredMixin, View):
-    template_name = "accounts/confirm_email_resend.html"
+    template_name = "accounts/confirm_email_resend.jinja"
 
     def get(self, request):
         return render(request, self.template_name)
@@ -163,7 +163,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Same answer whether or not an account uses the address (no account discovery)."""
 
     form_class = ResetRequestForm
-    template_name = "accounts/password_reset_form.html"
+    template_name = "accounts/password_reset_form.jinja"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
@@ -171,23 +171,23 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "accounts/password_reset_done.html"
+    template_name = "accounts/password_reset_done.jinja"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
+    template_name = "accounts/password_reset_confirm.jinja"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "accounts/password_reset_complete.html"
+    template_name = "accounts/password_reset_complete.jinja"
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     """Django keeps this session (update_session_auth_hash); every other session of the
     account ends because its stored password hash no longer matches."""
 
-    template_name = "accounts/password_change_form.html"
+    template_name = "accounts/password_change_form.jinja"
     success_url = reverse_lazy("accounts:profile")
     success_message = _("Your password has been changed. Other devices have been signed out.")
 
@@ -195,7 +195,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 @method_decorator(never_cache, "dispatch")
 class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
     form_class = ProfileForm
-    template_name = "accounts/profile.html"
+    template_name = "accounts/profile.jinja"
     success_url = reverse_lazy("accounts:profile")
     success_message = _("Your profile has been saved.")
 
@@ -223,7 +223,7 @@ def lockout_response(request, original_response=None, credentials=None):
         wait = _("Please contact the site team to unlock your account.")
     return render(
         request,
-        "accounts/lockout.html",
+        "accounts/lockout.jinja",
         {"wait": wait},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )

@@ -28,7 +28,7 @@ def page_not_found(request, exception=None):
     # The same for everyone, and cheap to keep at the edge: an address that does not exist
     # (yet: a scheduled article's) is asked again after a minute at most.
     share_page(request, {SITE}, seconds=NOT_FOUND_SECONDS)
-    return render(request, "404.html", status=404)
+    return render(request, "404.jinja", status=404)
 
 
 def server_error(request):

@@ -62,7 +62,7 @@ def live_json(request, pk):
                 {
                     "id": update.pk,
                     "html": render_to_string(
-                        "articles/live_update.html", {"update": update}, request=request
+                        "articles/live_update.jinja", {"update": update}, request=request
                     ).strip(),
                 }
                 for update in updates

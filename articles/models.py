@@ -62,6 +62,10 @@ class Kind(models.TextChoices):
 # The four kinds listed together under "مقالات".
 FEATURE_KINDS = (Kind.ANALYSIS, Kind.INTERVIEW, Kind.DEEP_DIVE, Kind.OPINION)
 
+# A kind's label by its value: what get_kind_display() answers, without rebuilding the
+# choices on every call (a home page labels some seventy teasers).
+KIND_LABELS = dict(Kind.choices)
+
 # Labels used for menus and listing titles: the site's menu (تحليلات، مقابلات، مقال عميق،
 # مقال رأي), where the deep-dive and opinion kinds keep the singular.
 KIND_PLURALS = {
@@ -325,6 +329,10 @@ class Article(models.Model):
     @property
     def video_embed_url(self) -> str | None:
         return video_embed_url(self.video_url) if self.video_url else None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def is_feature(self) -> bool:

@@ -34,6 +34,6 @@ def article_preview(request, pk: int):
             "latest": selectors.latest_news(exclude_id=article.pk, limit=6),
         }
     context.update(article=article, object=article, is_preview=True, site=selectors.site_settings())
-    response = TemplateResponse(request, "articles/article_preview.html", context)
+    response = TemplateResponse(request, "articles/article_preview.jinja", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -76,7 +76,7 @@ def search_view(request):
         "page_params": params.urlencode(),
     }
     share_page(request, {SITE, "list-search"})
-    return render(request, "articles/search.html", context)
+    return render(request, "articles/search.jinja", context)
 
 
 @require_safe

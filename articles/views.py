@@ -13,7 +13,7 @@ PAGE_SIZE = 12
 
 
 class HomeView(TemplateView):
-    template_name = "articles/home.html"
+    template_name = "articles/home.jinja"
 
     def get_context_data(self, **kwargs):
         blocks = selectors.home_blocks()
@@ -36,7 +36,7 @@ class ArticleDetailView(DetailView):
     """The article page: the same for every reader (the comment section's own rules in
     ``comments.templatetags``); whatever is about one reader comes from ``comments:reader``."""
 
-    template_name = "articles/article_detail.html"
+    template_name = "articles/article_detail.jinja"
     context_object_name = "article"
 
     def get_object(self, queryset=None):
@@ -67,7 +67,7 @@ class ArticleDetailView(DetailView):
 class ArticleListView(ListView):
     """A paginated listing of public articles."""
 
-    template_name = "articles/article_list.html"
+    template_name = "articles/article_list.jinja"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
     listing_title = ""
@@ -150,7 +150,7 @@ class TagListView(ArticleListView):
 
 
 class AuthorListView(ArticleListView):
-    template_name = "articles/author_detail.html"
+    template_name = "articles/author_detail.jinja"
 
     def get(self, request, *args, **kwargs):
         # Only staff with a published article have a public page: the usernames of the

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.forms.renderers import Jinja2 as Jinja2Renderer
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_visible_name
@@ -27,6 +28,10 @@ class PlainTextField(forms.CharField):
 
 
 class CommentForm(forms.Form):
+    # Its widgets are drawn on every article page: with Django's Jinja2 widget templates,
+    # as fast as the page around them.
+    default_renderer = Jinja2Renderer()
+
     text = PlainTextField(
         label=_("Comment"),
         min_length=TEXT_MIN,

@@ -22,9 +22,9 @@ from levant24.client_ip import client_ip
 
 from . import services
 from .forms import CommentForm
+from .jinja import POSTED_PARAM
 from .models import Comment, Status
 from .selectors import own_pending_comments, remember_own_comment
-from .templatetags.comments_tags import POSTED_PARAM
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ def report_comment(request, pk):
     public = Comment.objects.approved().filter(article__in=Article.objects.published())
     comment = get_object_or_404(public.select_related("article"), pk=pk)
     if _csrf_refusal(request) is not None:
-        response = render(request, "comments/report_confirm.html", {"comment": comment})
+        response = render(request, "comments/report_confirm.jinja", {"comment": comment})
         response.status_code = 403
         return response
     if not request.session.session_key:

@@ -88,6 +88,21 @@ ROOT_URLCONF = "levant24.urls"
 WSGI_APPLICATION = "levant24.wsgi.application"
 
 TEMPLATES = [
+    # The reading site: templates/**/*.jinja (levant24/jinja2.py says why).
+    {
+        "BACKEND": "levant24.jinja2.Backend",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "levant24.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.site_chrome",
+            ],
+        },
+    },
+    # The admin, e-mails and the standalone error pages: Django's template language.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -9,9 +9,9 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from accounts.validators import has_visible_letter
 from articles.models import Article
