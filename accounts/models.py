@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.links import link
 
 
 class UserQuerySet(models.QuerySet):
@@ -46,7 +47,7 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"username": self.username})
+        return link("articles:author", self.username)
 
 
 class Role(Group):

@@ -92,34 +92,41 @@ def listing_keys(list_key: str, articles: Iterable) -> set[str]:
 # --- Scheduled articles -----------------------------------------------------------------
 
 
+UNREAD = object()
+
+
 def next_publish_at() -> float:
     """When the next scheduled article goes public (a Unix time; 0 when none is)."""
     value = cache.get(NEXT_PUBLISH_KEY)
     if value is None:
-        Article = apps.get_model("articles", "Article")
-        when = (
-            Article.objects.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
+        from .selectors import next_scheduled_at
+
+        when = next_scheduled_at()
         value = when.timestamp() if when else 0.0
         # Short: with a per-process cache, other workers learn of a new schedule this late.
         cache.set(NEXT_PUBLISH_KEY, value, NEXT_PUBLISH_SECONDS)
     return value
 
 
-def seconds_until_next_publish() -> int | None:
-    at = next_publish_at()
+def seconds_until_next_publish(at: float | None = None) -> int | None:
+    """Seconds until the next scheduled article goes public (``at``: when, if the caller
+    read it already), or None when none is scheduled."""
+    at = next_publish_at() if at is None else at
     if not at:
         return None
     return max(1, math.ceil(at - time.time()))
 
 
-def share_page(request, keys: Iterable[str], *, seconds: int | None = None) -> None:
+def share_page(
+    request, keys: Iterable[str], *, seconds: int | None = None, scheduled_at=UNREAD
+) -> None:
     """Mark the public page answered for ``request``: tagged ``keys``, kept no later than
-    the next scheduled publish time (nor ``seconds``)."""
-    until = seconds_until_next_publish()
+    the next scheduled publish time (nor ``seconds``). A view that read the next scheduled
+    time with its own statement passes it (``scheduled_at``: a datetime, or None)."""
+    if scheduled_at is UNREAD:
+        until = seconds_until_next_publish()
+    else:
+        until = seconds_until_next_publish(scheduled_at.timestamp() if scheduled_at else 0.0)
     if seconds is not None:
         until = seconds if until is None else min(until, seconds)
     share(request, keys=keys, seconds=until)

@@ -6,16 +6,16 @@ included templates: a home page shows about seventy teasers.
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import quote
 
 from django.conf import settings
 from django.template.defaultfilters import truncatewords
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+
+from core.links import link
 
 from . import seo
 from .images import responsive_image as build_responsive_image
@@ -127,23 +127,11 @@ def teaser(item, *, compact=False, show_lead=False, eager=False):
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _link(name: str, args: tuple) -> str:
-    return reverse(name, args=args)
-
-
-def link(name, *args):
-    """A URL of the site's own fixed addresses, remembered per process: the header, footer
-    and article pages link the same few dozen addresses on every page, and reversing a
-    pattern cost more than the rest of a link. (The URLconf never changes while the
-    process runs.)"""
-    return _link(name, tuple(str(arg) for arg in args))
-
-
 @pass_context
 def live_coverage(context, article):
     """The updates of a live coverage; the page then carries the coverage's purge key."""
     from edge.http import add_keys
+    from levant24.jinja2 import render_within
 
     from .live_views import live_keys
 
@@ -151,14 +139,15 @@ def live_coverage(context, article):
     request = context.get("request")
     if request is not None:
         add_keys(request, keys=live_keys(article, updates))
-    template = context.environment.get_template("articles/live_coverage.jinja")
-    return Markup(  # noqa: S704 - rendered by the autoescaping environment
-        template.render(
-            article=article,
-            poll_ms=settings.LIVE_POLL_SECONDS * 1000,
-            updates=updates,
-            key_points=[update for update in updates if update.pinned],
-        )
+    return render_within(
+        context,
+        "articles/live_coverage.jinja",
+        {
+            "article": article,
+            "poll_ms": settings.LIVE_POLL_SECONDS * 1000,
+            "updates": updates,
+            "key_points": [update for update in updates if update.pinned],
+        },
     )
 
 

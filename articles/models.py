@@ -1,4 +1,3 @@
-import functools
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
@@ -8,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+
+from core.links import link
 
 from .fields import RenamedImageField, SanitizedHTMLField
 from .images import featured_image_path, validate_image_upload
@@ -23,11 +23,9 @@ def arabic_slugify(text: str) -> str:
     return slugify(text, allow_unicode=True)[:200].strip("-") or "article"
 
 
-@functools.lru_cache(maxsize=20_000)
 def article_url(pk: int, slug: str) -> str:
-    """An article's address. Remembered: a listing links dozens of articles and reversing
-    a URL pattern is the dearest part of a link (the URLconf does not change at run time)."""
-    return reverse("articles:detail", kwargs={"pk": pk, "slug": slug})
+    """An article's address (remembered, as every link of a page: core.links)."""
+    return link("articles:detail", pk, slug)
 
 
 class Section(models.Model):
@@ -45,7 +43,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return link("articles:section", self.slug)
 
 
 class Kind(models.TextChoices):
@@ -64,7 +62,7 @@ FEATURE_KINDS = (Kind.ANALYSIS, Kind.INTERVIEW, Kind.DEEP_DIVE, Kind.OPINION)
 
 # A kind's label by its value: what get_kind_display() answers, without rebuilding the
 # choices on every call (a home page labels some seventy teasers).
-KIND_LABELS = dict(Kind.choices)
+KIND_DISPLAY = dict(Kind.choices)
 
 # Labels used for menus and listing titles: the site's menu (تحليلات، مقابلات، مقال عميق،
 # مقال رأي), where the deep-dive and opinion kinds keep the singular.
@@ -332,7 +330,7 @@ class Article(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return KIND_DISPLAY.get(self.kind, self.kind)
 
     @property
     def is_feature(self) -> bool:

@@ -6,11 +6,12 @@ import json
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+
+from core.links import link
 
 from .models import Article, Kind, SiteSettings
 from .selectors import site_settings
@@ -92,7 +93,7 @@ def json_ld_script(data) -> SafeString:
 
 def article_structured_data(article: Article, tags=(), site: SiteSettings | None = None) -> dict:
     site = site or site_settings()
-    home = absolute_url(reverse("articles:home"))
+    home = absolute_url(link("articles:home"))
     url = absolute_url(article.get_absolute_url())
     author = article.author
     modified = modified_at(article)

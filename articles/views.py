@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import selectors
-from .edge import article_page_keys, listing_keys, share_page
+from .edge import UNREAD, article_page_keys, listing_keys, share_page
 from .models import FEATURE_KINDS, FEATURES_SLUG, KIND_PLURALS, KIND_SLUGS, Article, Section
 
 PAGE_SIZE = 12
@@ -20,13 +20,17 @@ class HomeView(TemplateView):
         shown = [blocks["lead"], *blocks["latest"]]
         for _group, articles in (*blocks["kind_blocks"], *blocks["section_blocks"]):
             shown += articles
-        share_page(self.request, listing_keys("list-home", [a for a in shown if a]))
+        share_page(
+            self.request,
+            listing_keys("list-home", [a for a in shown if a]),
+            scheduled_at=blocks.pop("scheduled_at", UNREAD),
+        )
         return super().get_context_data(**kwargs) | blocks
 
 
 def published_article_or_404(pk) -> Article:
     """The published article ``pk`` with its section and author."""
-    found = Article.objects.published().for_page().filter(pk=pk).first()
+    found = selectors.published_article(pk)
     if found is None:
         raise Http404
     return found
@@ -52,12 +56,14 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article, request = self.object, self.request
         main = selectors.article_main_context(article)
-        latest = selectors.latest_news(exclude_id=article.pk, limit=6)
         shown = [main["previous_article"], main["next_article"], *main["related"]]
-        share_page(request, article_page_keys(article, tags=main["tags"], shown_articles=shown))
+        share_page(
+            request,
+            article_page_keys(article, tags=main["tags"], shown_articles=shown),
+            scheduled_at=main["scheduled_at"],
+        )
         context.update(main)
         context.update(
-            latest=latest,
             share_url=request.build_absolute_uri(article.get_absolute_url()),
             site=selectors.site_settings_for(request),
         )
@@ -72,9 +78,6 @@ class ArticleListView(ListView):
     paginate_by = PAGE_SIZE
     listing_title = ""
     listing_intro = ""
-
-    def get_base_queryset(self):
-        return selectors.public_listing()
 
     def list_keys(self) -> set[str]:
         """What this list is, as purge keys (besides the articles it shows)."""
@@ -107,7 +110,8 @@ class KindListView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.get_base_queryset().of_kind(*self.kinds)
+        marks = ", ".join(["%s"] * len(self.kinds))
+        return selectors.PublicTeasers(f'a."kind" IN ({marks})', self.kinds)
 
     def list_keys(self):
         return {f"list-kind-{kind}" for kind in self.kinds}
@@ -124,7 +128,7 @@ class SectionListView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.get_base_queryset().filter(section=self.section)
+        return selectors.PublicTeasers('a."section_id" = %s', [self.section.pk])
 
     def list_keys(self):
         return {f"list-section-{self.section.pk}", f"section-{self.section.pk}"}
@@ -140,7 +144,7 @@ class TagListView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.get_base_queryset().filter(tags__in=[self.tag]).distinct()
+        return selectors.PublicTeasers.tagged(self.tag)
 
     def list_keys(self):
         return {f"list-tag-{self.tag.pk}", f"tag-{self.tag.pk}"}
@@ -165,7 +169,7 @@ class AuthorListView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.get_base_queryset().filter(author=self.author)
+        return selectors.PublicTeasers('a."author_id" = %s', [self.author.pk])
 
     def list_keys(self):
         return {f"list-author-{self.author.pk}", f"author-{self.author.pk}"}

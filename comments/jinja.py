@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from edge.http import add_keys, keep_private
+from levant24.jinja2 import render_within
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings
@@ -122,8 +123,7 @@ def comment_section(context, article):
         from django.template.backends.utils import csrf_input_lazy
 
         section.update(csrf_input=csrf_input_lazy(request), messages=get_messages(request))
-    template = context.environment.get_template("comments/comment_section.jinja")
-    return Markup(template.render(section))  # noqa: S704 - an autoescaping template
+    return render_within(context, "comments/comment_section.jinja", section)
 
 
 def install(env) -> None:

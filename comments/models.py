@@ -9,6 +9,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import rawsql
+
 
 class Status(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -358,7 +360,7 @@ class ModerationSettings(models.Model):
         obj = cache.get(cls.CACHE_KEY)
         if obj is None:
             # Reading the rules never writes: an unconfigured site gets the defaults.
-            obj = cls.objects.filter(pk=1).first() or cls(pk=1)
+            obj = rawsql.get(cls, 1) or cls(pk=1)
             cache.set(cls.CACHE_KEY, obj, 60)
         return obj
 

@@ -15,14 +15,19 @@ links, SEO metadata) and the comment section of an article page.
 from __future__ import annotations
 
 import datetime
+import functools
+import unicodedata
 
 import jinja2
+from django.conf import settings
 from django.template import defaultfilters
 from django.template.backends.jinja2 import Jinja2, Template
 from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
+from django.utils.translation import trans_real
+from markupsafe import Markup
 
 JINJA_SUFFIX = ".jinja"
 
@@ -47,6 +52,8 @@ class SignalingTemplate(Template):
         self.name = template.name
 
     def render(self, context=None, request=None):
+        context = {} if context is None else context
+        context.update(translations())
         html = super().render(context, request)
         if template_rendered.receivers:
             template_rendered.send(sender=self, template=self, context=context or {})
@@ -60,6 +67,46 @@ class Backend(Jinja2):
     def get_template(self, template_name):
         template = super().get_template(template_name)
         return SignalingTemplate(template.template, self)
+
+
+# Translations: a page calls gettext some eighty times. Django's functions look up the
+# active language on every call; a render looks it up once and binds the catalogue's own
+# functions (with Jinja2's "newstyle" behaviour: escaped values, %(name)s placeholders).
+
+CONTEXT_SEPARATOR = "\x04"
+
+
+def translations(catalogue=None) -> dict:
+    """gettext, ngettext and pgettext bound to the active language's catalogue."""
+    catalogue = catalogue or trans_real.catalog()
+
+    def gettext(message, **variables):
+        text = Markup(catalogue.gettext(message))  # noqa: S704 - our catalogue
+        # What % does without values, but for a "%%" (Jinja2's rule for gettext).
+        return text % variables if variables or "%" in text else text
+
+    def ngettext(singular, plural, number, **variables):
+        variables.setdefault("num", number)
+        return Markup(catalogue.ngettext(singular, plural, number)) % variables  # noqa: S704
+
+    def pgettext(context, message, **variables):
+        variables.setdefault("context", context)
+        key = f"{context}{CONTEXT_SEPARATOR}{message}"
+        found = catalogue.gettext(key)
+        if CONTEXT_SEPARATOR in found:
+            found = message
+        return Markup(found) % variables  # noqa: S704 - our catalogue; values escaped by %
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext}
+
+
+def render_within(context, name: str, values: dict) -> Markup:
+    """Template ``name`` rendered with ``values`` for a function a page calls (the comment
+    section, a live coverage), with the page's translation functions (``context``: the
+    page's Jinja2 context)."""
+    template = context.environment.get_template(name)
+    values.update({key: context[key] for key in ("_", "gettext", "ngettext", "pgettext")})
+    return Markup(template.render(values))  # noqa: S704 - an autoescaping template
 
 
 # Filters with Django's meaning, so that pages read exactly as before.
@@ -77,12 +124,26 @@ def date(value, fmt="DATE_FORMAT"):
     return dateformat.format(value, fmt)
 
 
+def truncatechars(value, length):
+    """Django's ``|truncatechars``; a text already short enough (and in normal form, as
+    Django returns it) is returned at once."""
+    text = str(value)
+    if len(text) <= int(length) and unicodedata.is_normalized("NFC", text):
+        return text
+    return defaultfilters.truncatechars(text, length)
+
+
 def linebreaksbr(value):
     return defaultfilters.linebreaksbr(value, autoescape=True)
 
 
 def linebreaks(value):
     return defaultfilters.linebreaks_filter(value, autoescape=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _static_remembered(path: str) -> str:
+    return static(path)
 
 
 def now(fmt):
@@ -108,14 +169,16 @@ def environment(**options) -> jinja2.Environment:
     )
     env.globals.update(
         url=lambda name, *args: reverse(name, args=args),
-        static=static,
+        # The hashed names of static files are fixed while the process runs (not so in
+        # development, where the files change under the server).
+        static=static if settings.DEBUG else _static_remembered,
         now=now,
         language_code=translation.get_language,
         language_bidi=translation.get_language_bidi,
     )
     env.filters.update(
         date=date,
-        truncatechars=defaultfilters.truncatechars,
+        truncatechars=truncatechars,
         truncatewords=defaultfilters.truncatewords,
         linebreaksbr=linebreaksbr,
         linebreaks=linebreaks,
