@@ -14,6 +14,24 @@
   var radios = box.querySelectorAll("input[name=push-choice]");
   var key = "";
   var current = null;
+  // The reader's choice, remembered on this device only, to show it again on the next page.
+  var CHOICE_KEY = "levant24:push-choice";
+
+  function remember(data) {
+    try {
+      if (data) localStorage.setItem(CHOICE_KEY, JSON.stringify(data));
+      else localStorage.removeItem(CHOICE_KEY);
+    } catch (e) { /* private mode: nothing remembered */ }
+  }
+
+  function restore() {
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(CHOICE_KEY) || "null"); } catch (e) { saved = null; }
+    if (!saved || !saved.sections || !saved.sections.length) return;
+    box.querySelector("input[value=section]").checked = true;
+    select.disabled = false;
+    select.value = String(saved.sections[0]);
+  }
 
   function say(name) { status.textContent = box.getAttribute("data-msg-" + name) || ""; }
 
@@ -73,7 +91,7 @@
         current = subscription;
         return post(box.getAttribute("data-subscribe"), payload(subscription, choice()));
       })
-      .then(function () { show(true); say("on"); })
+      .then(function () { remember(choice()); show(true); say("on"); })
       .catch(function (error) {
         if (window.Notification && Notification.permission === "denied") say("denied"); else fail(error);
       })
@@ -85,7 +103,7 @@
     var body = payload(current, {});
     current.unsubscribe()
       .then(function () { return post(box.getAttribute("data-unsubscribe"), body); })
-      .then(function () { current = null; show(false); say("off"); })
+      .then(function () { current = null; remember(null); show(false); say("off"); })
       .catch(fail);
   });
 
@@ -93,7 +111,7 @@
     select.disabled = !box.querySelector("input[value=section]").checked;
     if (current) {
       post(box.getAttribute("data-choice"), payload(current, choice()))
-        .then(function () { say("saved"); })
+        .then(function () { remember(choice()); say("saved"); })
         .catch(fail);
     }
   }
@@ -119,6 +137,7 @@
     })
     .then(function (subscription) {
       current = subscription;
+      if (subscription) restore(); else remember(null);
       show(!!subscription);
     })
     .catch(function () {});

@@ -1,6 +1,7 @@
 """Push notifications in a real browser: the reader turns them on from the bell for one
 section; the service worker registers and activates at the site's root, the subscription is
-stored with the choice, and a breaking line then reaches the browser's push service.
+stored with the choice, a push delivered to the worker shows an Arabic, right-to-left
+notification, and a breaking line then reaches the browser's push service.
 
 Headless Chromium cannot reach a real push service, so ``PushManager.subscribe`` is replaced
 in the page by one that returns a subscription whose endpoint is a local receiver and whose
@@ -22,23 +23,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 STUB = """
 (() => {
+  // The subscription lives as long as the browser profile, as a real one does.
   const data = %s;
-  let current = null;
+  const FLAG = "test:push-subscribed";
   const make = () => ({
     endpoint: data.endpoint,
     expirationTime: null,
     options: { userVisibleOnly: true },
     toJSON: () => ({ endpoint: data.endpoint, expirationTime: null, keys: data.keys }),
-    unsubscribe: () => { current = null; return Promise.resolve(true); },
+    unsubscribe: () => { localStorage.removeItem(FLAG); return Promise.resolve(true); },
   });
   if (!self.PushManager) return;
   PushManager.prototype.subscribe = function (options) {
     if (!options || !options.applicationServerKey) return Promise.reject(new Error("no key"));
     window.__pushKey = Array.from(new Uint8Array(options.applicationServerKey)).length;
-    current = make();
-    return Promise.resolve(current);
+    localStorage.setItem(FLAG, "1");
+    return Promise.resolve(make());
   };
-  PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+  PushManager.prototype.getSubscription = function () {
+    return Promise.resolve(localStorage.getItem(FLAG) ? make() : null);
+  };
 })();
 """
 
@@ -85,6 +89,48 @@ def test_reader_turns_on_notifications_for_a_section_from_the_bell(page, site_co
         assert subscription.endpoint == browser.endpoint
         assert subscription.breaking is True
         assert list(subscription.sections.all()) == [section]
+
+        # A push delivered to the worker (as the push service would) shows a notification.
+        page.context.grant_permissions(["notifications"])
+        cdp = page.context.new_cdp_session(page)
+        registrations = []
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda e: registrations.extend(e["registrations"]),
+        )
+        cdp.send("ServiceWorker.enable")
+        for _ in range(50):  # the registrations arrive as events
+            live = [r["registrationId"] for r in registrations if not r["isDeleted"]]
+            if live:
+                break
+            page.wait_for_timeout(100)
+        registration_id = live[0]
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": page.evaluate("location.origin"),
+                "registrationId": registration_id,
+                "data": json.dumps({"title": "عاجل", "body": "نص الخبر", "url": "/", "tag": "t-1"}),
+            },
+        )
+        shown = page.evaluate(
+            """() => navigator.serviceWorker.ready.then(async r => {
+                for (let i = 0; i < 50; i++) {
+                  const list = await r.getNotifications();
+                  if (list.length) return list.map(n => [n.title, n.body, n.tag, n.dir]);
+                  await new Promise(done => setTimeout(done, 100));
+                }
+                return [];
+            })"""
+        )
+        assert shown == [["عاجل", "نص الخبر", "t-1", "rtl"]]
+
+        # On the next page the bell shows the choice made and offers to turn it off.
+        page.goto(site_content["article"].get_absolute_url())
+        page.locator(".bell-button").click()
+        page.get_by_role("button", name="إيقاف الإشعارات").wait_for()
+        assert page.get_by_label("الأخبار العاجلة وقسماً واحداً").is_checked()
+        assert page.get_by_label("القسم", exact=True).input_value() == str(section.pk)
 
         # The next breaking line reaches this browser's push service.
         factories.make_breaking_line(text="عاجل: إغلاق مطار دمشق بسبب الضباب")
