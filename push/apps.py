@@ -8,6 +8,6 @@ class PushConfig(AppConfig):
     verbose_name = _("Push notifications")
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()

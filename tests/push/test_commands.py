@@ -20,3 +20,26 @@ def test_vapid_keys_prints_a_matching_pair_as_environment_lines():
     # The private key, as pywebpush reads it, has this public key.
     vapid = Vapid.from_string(lines["VAPID_PRIVATE_KEY"])
     assert vapid.public_key.public_numbers().x.to_bytes(32, "big") == public[1:33]
+
+
+def test_start_up_checks_refuse_a_push_setup_that_cannot_work(settings):
+    from push.checks import vapid_settings
+    from push.services import vapid_key_pair
+
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    assert vapid_settings() == []  # off
+
+    public, private = vapid_key_pair()
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = public, private
+    settings.VAPID_SUBJECT = "mailto:desk@levant24.example"
+    assert vapid_settings() == []
+
+    settings.VAPID_PRIVATE_KEY = ""
+    assert [e.id for e in vapid_settings()] == ["push.E001"]
+    settings.VAPID_PRIVATE_KEY = vapid_key_pair()[1]  # another pair's
+    assert [e.id for e in vapid_settings()] == ["push.E002"]
+    settings.VAPID_PRIVATE_KEY = "not a key"
+    assert [e.id for e in vapid_settings()] == ["push.E002"]
+    settings.VAPID_PRIVATE_KEY = private
+    settings.VAPID_SUBJECT = "http://127.0.0.1:8000"
+    assert [e.id for e in vapid_settings()] == ["push.E003"]
