@@ -39,7 +39,7 @@ KIND_FIELDS = {
     Kind.LIVE: ("coverage_ended_at",),
 }
 ALL_KIND_FIELDS = ("interviewee_name", "interviewee_role", "video_url", "coverage_ended_at")
-EDITOR_ONLY_FIELDS = ("author", "published_at", "is_lead", "review_note")
+EDITOR_ONLY_FIELDS = ("author", "published_at", "is_lead", "notify", "review_note")
 WORKFLOW_READONLY = ("status_badge", "published_by", "created_at", "updated_at")
 
 # Names of the workflow buttons on the change form, and the step each one takes.
@@ -310,7 +310,7 @@ class BaseArticleAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         kind_fields = ALL_KIND_FIELDS if self.kind is None else KIND_FIELDS.get(self.kind, ())
         workflow = ["status_badge", "review_note"]
         if services.user_can_publish(request.user):
-            workflow += ["author", "published_at", "published_by", "is_lead"]
+            workflow += ["author", "published_at", "published_by", "is_lead", "notify"]
         workflow += ["comments_open", "loaded_version"]
         fieldsets = [
             (None, {"fields": content}),

@@ -230,6 +230,15 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_lead = models.BooleanField(_("lead story"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    notify = models.BooleanField(
+        _("notify subscribers"),
+        default=False,
+        help_text=_(
+            "Send a push notification to readers who follow this article's section, once, "
+            "when the article appears on the site (now, or at its scheduled time). Readers "
+            "who chose breaking news only are reached by a breaking line."
+        ),
+    )
     review_note = models.TextField(_("note from the editor"), blank=True)
     # Set when an editor sends the article back or publishes it; the author's admin shows a
     # badge until the author opens the article.

@@ -72,6 +72,8 @@ class Row:
     body: str = ""
     note: str = ""
     last_pass_only: bool = False
+    # What the probe before the load must answer (304: a conditional request that matches).
+    expect: int = 200
     queries: str = ""
     results: list = field(default_factory=list)  # one dict per pass
 
@@ -473,7 +475,7 @@ def probe(server, varnish, row: Row) -> None:
     body = row.body.replace("BENCH_SERIAL", f"probe-{time.time_ns()}")
     data = body.encode() if row.method == "POST" else None
     status, headers, content = fetch(base + quoted(row.path), headers=row.headers, data=data)
-    expected = {302} if row.method == "POST" else {200}
+    expected = {302} if row.method == "POST" else {row.expect}
     if status not in expected:
         row.note = f"skipped: the probe answered {status}"
         return
@@ -603,6 +605,7 @@ def build_rows(args, server, seeded, static_path) -> list[Row]:
             args.search_connections,
         ),
     ]
+    rows.append(live_row(args, server, seeded))
     rows += comment_rows(args, server, seeded)
     if args.only:
         words = args.only.split(",")
@@ -610,6 +613,44 @@ def build_rows(args, server, seeded, static_path) -> list[Row]:
             r for r in rows if r.key in ("minimal", "edge_static") or any(w in r.key for w in words)
         ]
     return rows
+
+
+def live_row(args, server, seeded) -> Row:
+    """Readers of a live coverage poll its live.json with the ETag of what they have: the
+    edge answers 304 from the object it keeps, without asking gunicorn."""
+    live = seeded.get("live")
+    row = Row(
+        "edge_live",
+        f"live endpoint, {args.live_connections:,} polling readers (If-None-Match) through Varnish",
+        "Varnish HIT: live.json is kept by Varnish, which answers the matching ETag with a 304 "
+        "(no body); gunicorn is not asked",
+        f"/article/{live['id']}/live.json" if live else "/",
+        args.live_connections,
+        via="varnish",
+        expect=304,
+    )
+    if not live:
+        row.note = "skipped: the seed has no live coverage (seed again without --reuse)"
+        return row
+    status, headers, _body = fetch(server.base + row.path)
+    if status != 200 or not headers.get("ETag"):
+        row.note = f"skipped: live.json answered {status} without an ETag"
+        return row
+    row.headers = {"If-None-Match": headers["ETag"]}
+    return row
+
+
+def raise_open_files(wanted: int) -> int:
+    """wrk and Varnish hold one descriptor per connection (and the 1,000-reader row opens
+    1,000): lift the soft limit towards the hard one for this process and its children."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    return soft
 
 
 def comment_rows(args, server, seeded) -> list[Row]:
@@ -700,6 +741,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument(
+        "--live-connections",
+        type=int,
+        default=1000,
+        help="connections of the live-polling row (readers of a live coverage)",
+    )
+    parser.add_argument(
         "--writer-pause-ms",
         type=int,
         default=0,
@@ -728,6 +775,10 @@ def main() -> None:
     parser.add_argument("--seed-only", action="store_true", help="seed the database, then stop")
     args = parser.parse_args()
     args.varnish_port = args.varnish_port or args.port + 1
+    open_files = raise_open_files(args.live_connections * 2 + 1024)
+    if open_files < args.live_connections + 256:
+        args.live_connections = max(16, open_files - 256)
+        log(f"open files limited to {open_files}: the live row uses {args.live_connections}")
 
     args.load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     args.started = time.time()

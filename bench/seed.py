@@ -33,7 +33,14 @@ from django.contrib.auth import (  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Article, Kind, Section, SiteSettings, Status  # noqa: E402
+from articles.models import (  # noqa: E402
+    Article,
+    Kind,
+    LiveUpdate,
+    Section,
+    SiteSettings,
+    Status,
+)
 from articles.sanitize import clean_html  # noqa: E402
 from articles.search import (  # noqa: E402
     _field_line,
@@ -106,6 +113,46 @@ def seed_thread(Comment, rng: random.Random, article, size: int, now) -> None:
     for c in made:
         c.html = c.render_html()
     Comment.objects.bulk_update(made, ["html"], batch_size=500)
+
+
+def seed_live(rng: random.Random, *, section, author, published_at, updates: int = 40) -> dict:
+    """A live coverage under way with ``updates`` updates (a few of them key points), for the
+    polling row: what its readers' pages ask for every few seconds."""
+    title = f"تغطية مباشرة: {sentence(rng, 5)}"
+    lead = sentence(rng, 20)
+    text = clean_html(f"<p>{sentence(rng, 40)}</p>")
+    [live] = Article.objects.bulk_create(
+        [
+            Article(
+                kind=Kind.LIVE,
+                title=title,
+                slug="تغطية-مباشرة",
+                section=section,
+                author=author,
+                lead=lead,
+                body=text,
+                status=Status.PUBLISHED,
+                published_at=published_at,
+                search_document=search_document(
+                    _field_line(title),
+                    _field_line(lead),
+                    _field_line(plain_text(text)),
+                    _field_line(section.name),
+                ),
+            )
+        ]
+    )
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(
+            article=live,
+            body=clean_html(f"<p>{sentence(rng, 25)}</p>"),
+            pinned=i % 10 == 0,
+            author=author,
+            posted_at=published_at + timedelta(minutes=3 * i),
+        )
+        for i in range(updates)
+    )
+    return {"id": live.pk, "url": live.get_absolute_url(), "updates": updates}
 
 
 def seed(
@@ -243,6 +290,15 @@ def seed(
             rules = ModerationSettings.objects.filter(pk=1).first() or ModerationSettings(pk=1)
             rules.hourly_limit = 0
             rules.save()
+
+        # A live coverage, older than every other article so that no page of the other rows
+        # changes: only its live.json is measured.
+        result["live"] = seed_live(
+            rng,
+            section=sections[0],
+            author=authors[0],
+            published_at=now - timedelta(minutes=10 * (total_articles + 1)),
+        )
 
     # Bulk inserts skip save(): the search documents were computed above; the tsvectors are
     # computed by PostgreSQL in one UPDATE. A sample is checked against the real function.

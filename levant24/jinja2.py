@@ -153,6 +153,7 @@ def now(fmt):
 def environment(**options) -> jinja2.Environment:
     from articles import jinja as articles_jinja
     from comments import jinja as comments_jinja
+    from push import jinja as push_jinja
 
     options["loader"] = JinjaLoader(options["loader"].searchpath)
     # Django's engine prints nothing for a missing variable or attribute, at any depth.
@@ -187,4 +188,5 @@ def environment(**options) -> jinja2.Environment:
     )
     articles_jinja.install(env)
     comments_jinja.install(env)
+    push_jinja.install(env)
     return env

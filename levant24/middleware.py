@@ -50,6 +50,8 @@ def build_csp(*, nonce: str, admin: bool) -> str:
         "font-src 'self'",
         "connect-src 'self'",
         "media-src 'self'",
+        # The push service worker (/push-sw.js).
+        "worker-src 'self'",
         f"frame-src {VIDEO_FRAME_SOURCES}",
         "object-src 'none'",
         "base-uri 'self'",

@@ -8,6 +8,7 @@ from django.views.static import serve
 from articles.edge import shared_view
 from articles.search_views import robots_txt
 from articles.sitemaps import SITEMAPS, news_sitemap
+from push.views import service_worker
 
 from .health import healthz, healthz_ready
 
@@ -17,6 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("comments/", include("comments.urls")),
+    path("push/", include("push.urls")),
+    # At the root so that the worker may control every page of the site.
+    path("push-sw.js", service_worker, name="push_sw"),
     path("", include("articles.urls")),
     # Search-engine visibility.
     # An index: a large archive does not fit in one sitemap file.

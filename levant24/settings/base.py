@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "comments",
+    "push",
     "redirects",
     "wordpress",
 ]
@@ -284,9 +285,40 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "core.tasks.drain_outbox", "schedule": 60.0},
     "moderator-digest": {"task": "comments.tasks.moderator_digest", "schedule": 60.0},
+    # Scheduled articles marked "notify" are pushed when their time comes (push/tasks.py).
+    "push-due-articles": {"task": "push.tasks.notify_due_articles", "schedule": 60.0},
 }
 # Seconds a process stops trying the broker after a failed publish.
 OUTBOX_BROKER_RETRY_SECONDS = env.int("OUTBOX_BROKER_RETRY_SECONDS", default=30)
+
+# Web push (push/). Off unless both keys are set; `manage.py vapid_keys` makes a pair.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+# Who push services may contact about our pushes: a mailto: or https: URL.
+VAPID_SUBJECT = env("VAPID_SUBJECT", default=SITE_URL)
+# Subscriptions are accepted only for these push services (and their subdomains), so the
+# server never posts to an address a visitor made up.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+# Plain-http push addresses (the tests' local receiver only).
+PUSH_ALLOW_HTTP = False
+PUSH_BATCH_SIZE = env.int("PUSH_BATCH_SIZE", default=100)
+# How long a push service keeps a notification for a browser that is offline.
+PUSH_TTL_SECONDS = env.int("PUSH_TTL_SECONDS", default=4 * 3600)
+PUSH_TIMEOUT_SECONDS = 10
+# Failures in a row (other than "gone") after which a subscription is removed.
+PUSH_MAX_FAILURES = 10
+# An article marked "notify" is pushed only if it became public less than this long ago.
+PUSH_ARTICLE_MAX_AGE = 6 * 3600
+# New subscriptions from one client address.
+PUSH_SUBSCRIBE_RATE = env.str("PUSH_SUBSCRIBE_RATE", default="20/h")
 
 # Comments: seconds between two comments from one IP address (0 turns the rule off).
 COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)

@@ -52,3 +52,60 @@ def test_cpu_ticks_and_children_read_proc():
     assert cpu_ticks(os.getpid()) > before
     assert os.getpid() in children(os.getppid())
     assert cpu_ticks(2**22 + 12345) == 0  # gone: counts nothing
+
+
+@pytest.mark.django_db
+def test_seeded_live_coverage_has_its_updates_and_is_public():
+    from articles.models import Kind
+    from bench.seed import seed_live
+
+    author, section = factories.make_author(), factories.make_section()
+    live = seed_live(
+        random.Random(1),
+        section=section,
+        author=author,
+        published_at=timezone.now() - timezone.timedelta(days=30),
+        updates=12,
+    )
+    from articles.models import Article
+
+    article = Article.objects.published().get(pk=live["id"])
+    assert article.kind == Kind.LIVE and article.is_live
+    assert article.live_updates.count() == 12
+    assert article.live_updates.filter(pinned=True).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_row_polls_through_varnish_with_the_current_etag(live_server):
+    from types import SimpleNamespace
+
+    from articles.models import Kind
+    from bench.run import build_rows, live_row
+
+    factories.make_site_settings()
+    coverage = factories.make_article(kind=Kind.LIVE)
+    factories.make_live_update(article=coverage)
+    args = SimpleNamespace(
+        live_connections=1000,
+        connections=16,
+        cache_url="dummycache://",
+        search_connections=1,
+        writers=16,
+        writer_pause_ms=0,
+        only="live",
+    )
+    seeded = {"live": {"id": coverage.pk}}
+    row = live_row(args, SimpleNamespace(base=live_server.url), seeded)
+    assert (row.key, row.via, row.connections, row.expect) == ("edge_live", "varnish", 1000, 304)
+    assert row.path == f"/article/{coverage.pk}/live.json"
+    assert row.headers["If-None-Match"].strip('W/"')  # the ETag the endpoint gave
+    assert not row.note
+
+    # With --only live: the baseline rows and this one (the static row gives the ratio).
+    seeded["threads"] = {"30": {"id": 1, "url": "/"}, "300": {"id": 2, "url": "/"}}
+    seeded.update(hot_article_id=coverage.pk, reader_session="none")
+    rows = build_rows(args, SimpleNamespace(base=live_server.url), seeded, "/static/x.css")
+    assert [r.key for r in rows] == ["minimal", "edge_static", "edge_live"]
+
+    # No live coverage in an old seed: the row says why it is skipped.
+    assert "skipped" in live_row(args, None, {}).note

@@ -21,6 +21,7 @@ SOURCES = [
     "edge",
     "articles",
     "comments",
+    "push",
     "accounts",
     "redirects",
     "wordpress",
