@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView, published_article_or_404
+from core.links import link
 from levant24.client_ip import client_ip
 
 from . import services
@@ -207,9 +208,9 @@ def reader_state(request):
     if user.is_authenticated:
         data["user"] = {
             "name": user.public_name,
-            "profile_url": reverse("accounts:profile"),
+            "profile_url": link("accounts:profile"),
             "confirm_email_url": (
-                reverse("accounts:confirm_email_resend")
+                link("accounts:confirm_email_resend")
                 if not (user.email_confirmed or user.is_staff)
                 else None
             ),

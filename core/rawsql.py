@@ -97,9 +97,14 @@ def _row_statement(model) -> tuple[str, tuple]:
     return sql, every
 
 
-def get(model, pk):
-    """The row ``pk`` of ``model`` with every column, or None: for the one-row settings
-    models that every page reads."""
+def get(model, pk, *, signals: bool = False):
+    """The row ``pk`` of ``model`` with every column, or None: the one-row settings models
+    that every page reads, the signed-in user of every request. ``signals``: built as the
+    ORM builds it (``from_db``, ``post_init``), for an instance that may be saved."""
     sql, every = _row_statement(model)
-    rows, db = run(model, sql, [pk], every)
-    return build(model, every, rows[0], db) if rows else None
+    rows, db = run(model, sql, [model._meta.pk.to_python(pk)], every)
+    if not rows:
+        return None
+    if signals:
+        return model.from_db(db, [field.attname for field in every], rows[0])
+    return build(model, every, rows[0], db)
