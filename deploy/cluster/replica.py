@@ -1,11 +1,13 @@
-"""A real streaming PostgreSQL replica of the test database, for the routing and health tests.
+"""A real streaming PostgreSQL replica of a running server, for `make cluster` and the tests.
 
-``start_replica()`` copies the PostgreSQL server the tests use (``pg_basebackup`` over the
-replication protocol, as user postgres) into a temporary folder owned by the postgres system
-user and starts it with ``pg_ctl`` as a hot standby on ``REPLICA_PORT``; ``stop()`` stops it
-and removes the folder. Where that cannot be done (no PostgreSQL binaries, not root, the
-server refuses replication connections) the tests are skipped with the reason, or fail when
-``CI=true``.
+``start_replica()`` copies the PostgreSQL server a Django settings dict names (``pg_basebackup``
+over the replication protocol, as user postgres) into a temporary folder owned by the postgres
+system user and starts it with ``pg_ctl`` as a hot standby on the given port; ``remove()``
+stops it and removes the folder. Where that cannot be done (no PostgreSQL binaries, not root,
+the server refuses replication connections) it raises ``ReplicaUnavailable`` with the reason.
+
+Nothing here imports Django or pytest: the test fixture (tests/replica.py) and the cluster
+script (deploy/cluster/cluster.py) both use it.
 """
 
 from __future__ import annotations
@@ -18,15 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
 
-REPLICA_PORT = 18201
-
-
-def skip_or_fail(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"streaming replica required in CI: {reason}")
-    pytest.skip(f"notice: no streaming replica, test skipped: {reason}")
+class ReplicaUnavailable(RuntimeError):
+    """The replica cannot be made here; the message says why."""
 
 
 def _pg_bin() -> str | None:
@@ -115,15 +111,15 @@ def _standby_minimums(bindir: str, host: str, primary: dict) -> str:
     return "".join(f"{line.replace('=', ' = ', 1)}\n" for line in result.stdout.split())
 
 
-def start_replica(primary: dict, *, port: int = REPLICA_PORT) -> Replica:
-    """A hot standby of the ``primary`` settings dict (Django's), or skip/fail."""
+def start_replica(primary: dict, *, port: int) -> Replica:
+    """A hot standby of the ``primary`` settings dict (Django's), or ``ReplicaUnavailable``."""
     if primary.get("ENGINE") != "django.db.backends.postgresql":
-        pytest.skip("notice: the replica tests need DATABASE_URL on PostgreSQL")
+        raise ReplicaUnavailable("the primary database is not PostgreSQL")
     bindir = _pg_bin()
     if bindir is None:
-        skip_or_fail("pg_basebackup not found (PostgreSQL server package)")
+        raise ReplicaUnavailable("pg_basebackup not found (PostgreSQL server package)")
     if os.geteuid() != 0 or shutil.which("runuser") is None:
-        skip_or_fail("starting a PostgreSQL server needs root (runuser -u postgres)")
+        raise ReplicaUnavailable("starting a PostgreSQL server needs root (runuser -u postgres)")
     folder = tempfile.mkdtemp(prefix="levant24-replica-")
     shutil.chown(folder, user="postgres")
     os.chmod(folder, 0o700)
@@ -150,7 +146,7 @@ def start_replica(primary: dict, *, port: int = REPLICA_PORT) -> Replica:
     )
     if result.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
-        skip_or_fail(
+        raise ReplicaUnavailable(
             f"pg_basebackup failed ({result.stderr.strip()}); the server must allow "
             "replication connections from 127.0.0.1 (pg_hba.conf, see .ci/run)"
         )
@@ -175,7 +171,7 @@ def start_replica(primary: dict, *, port: int = REPLICA_PORT) -> Replica:
         replica.start()
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         replica.remove()
-        skip_or_fail(str(exc))
+        raise ReplicaUnavailable(str(exc)) from exc
     return replica
 
 
