@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
     reason="the cluster tests run with `make cluster-test` (LEVANT24_CLUSTER=1)",
 )
 
-requests = pytest.importorskip("requests")
+import requests  # noqa: E402 - installed with moto[server] (requirements-dev.txt)
 
 # How often Varnish asks each node for /healthz here; a node is out after 3 failed probes.
 PROBE_SECONDS = 1
