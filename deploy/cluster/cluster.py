@@ -570,6 +570,8 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
+    # Also when started with SIGINT ignored (a background job of a shell script).
+    signal.signal(signal.SIGINT, terminate)
     try:
         cluster.start()
         print("\n" + cluster.summary() + "\n\nCtrl-C stops everything.", flush=True)
