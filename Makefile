@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve edge worker bench load-test fault-test lint messages check clean gettext browser-deps varnish-deps broker-check
+.PHONY: run test install migrate demo serve edge worker cluster cluster-test bench load-test fault-test lint messages check clean gettext browser-deps varnish-deps broker-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -121,6 +121,26 @@ worker: install
 	exec $(VENV)/bin/celery -A levant24 worker --beat --schedule=$(VENV)/celerybeat-schedule \
 	  --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO
 
+# Several machines, shown on one (docs/deploy.md): PostgreSQL with a streaming replica, two
+# app servers behind Varnish, Redis, a Celery worker on RabbitMQ and a local S3 server, in the
+# foreground; Ctrl-C stops everything. The database (CLUSTER_DATABASE_URL, default
+# levant24_cluster) is made afresh at each start. Ports: CLUSTER_EDGE_PORT (8080),
+# CLUSTER_NODE_PORTS (8001,8002), CLUSTER_REPLICA_PORT (5433), CLUSTER_S3_PORT (9000);
+# CLUSTER_CACHE_URL (redis://127.0.0.1:6379/2, emptied at start).
+cluster: install varnish-deps
+	exec $(PY) deploy/cluster/cluster.py
+
+# The cluster on ports of its own, then checks through its edge (tests/cluster/); fails
+# rather than skips under CI=true when it cannot start.
+cluster-test: export LEVANT24_CLUSTER = 1
+cluster-test: export CLUSTER_EDGE_PORT ?= 18580
+cluster-test: export CLUSTER_NODE_PORTS ?= 18581,18582
+cluster-test: export CLUSTER_REPLICA_PORT ?= 18583
+cluster-test: export CLUSTER_S3_PORT ?= 18584
+cluster-test: export CLUSTER_CACHE_URL ?= redis://127.0.0.1:6379/13
+cluster-test: export CLUSTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/levant24_cluster_test
+cluster-test: install varnish-deps broker-check
+	$(VENV)/bin/pytest -s -p no:warnings tests/cluster/test_cluster.py
 
 # Edge and origin in one run (bench/run.py, docs/performance.md): seeds PostgreSQL (database
 # levant24_bench, recreated), starts gunicorn with bench/settings.py (production settings plus

@@ -12,7 +12,10 @@ Reads stay on the primary when:
   the replica has not caught up yet;
 - a transaction is open on the primary (code that writes and then reads sees its writes);
 - the replica lags more than ``DATABASE_REPLICA_MAX_LAG`` seconds or cannot be reached
-  (measured at most once per ``DATABASE_REPLICA_LAG_CHECK_SECONDS`` in each process).
+  (measured at most once per ``DATABASE_REPLICA_LAG_CHECK_SECONDS`` in each process; once
+  it could not be reached, not tried again for ``DATABASE_REPLICA_RETRY_SECONDS``, so a
+  replica that stopped answering costs one connection attempt per process now and then,
+  not a timeout on every request).
 """
 
 from __future__ import annotations
@@ -96,9 +99,16 @@ def measure_replica_lag() -> float | None:
 
 
 def replica_lag() -> float | None:
-    """``measure_replica_lag()``, remembered for ``DATABASE_REPLICA_LAG_CHECK_SECONDS``."""
+    """``measure_replica_lag()``, remembered for ``DATABASE_REPLICA_LAG_CHECK_SECONDS``, or
+    for ``DATABASE_REPLICA_RETRY_SECONDS`` when the replica could not be reached."""
     now = time.monotonic()
-    if now - _lag_state["checked"] >= settings.DATABASE_REPLICA_LAG_CHECK_SECONDS:
+    if _lag_state["lag"] is None:
+        wait = max(
+            settings.DATABASE_REPLICA_LAG_CHECK_SECONDS, settings.DATABASE_REPLICA_RETRY_SECONDS
+        )
+    else:
+        wait = settings.DATABASE_REPLICA_LAG_CHECK_SECONDS
+    if now - _lag_state["checked"] >= wait:
         _lag_state["lag"] = measure_replica_lag()
         _lag_state["checked"] = time.monotonic()
     return _lag_state["lag"]

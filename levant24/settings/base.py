@@ -143,6 +143,8 @@ DATABASE_PIN_COOKIE = "l24_primary"
 # primary. Its lag is measured at most once per DATABASE_REPLICA_LAG_CHECK_SECONDS per process.
 DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10.0)
 DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=1.0)
+# A replica that could not be reached is tried again after this many seconds (per process).
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=5.0)
 # Apps always read from the primary: sessions, accounts, sign-in lockouts, second factors.
 DATABASE_PRIMARY_APPS = ["sessions", "auth", "admin", "accounts", "axes", "otp_totp", "otp_static"]
 

@@ -84,6 +84,31 @@ def test_the_lag_is_measured_at_most_once_a_second(settings, monkeypatch):
         db_router.forget_replica_lag()
 
 
+def test_an_unreachable_replica_is_tried_again_only_after_the_back_off(settings, monkeypatch):
+    calls = []
+    answers = [None, None, 0.0, 0.0]
+    monkeypatch.setattr(db_router, "measure_replica_lag", lambda: calls.append(1) or answers.pop(0))
+    now = [1000.0]
+    monkeypatch.setattr(db_router.time, "monotonic", lambda: now[0])
+    settings.DATABASE_REPLICA_LAG_CHECK_SECONDS = 0  # would measure on every read...
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 5.0
+    db_router.forget_replica_lag()
+    try:
+        assert db_router.replica_lag() is None
+        for _ in range(20):  # ...but a replica that did not answer is left alone a while
+            assert db_router.replica_usable() is False
+        assert len(calls) == 1
+        now[0] += 5.0
+        assert db_router.replica_lag() is None
+        assert len(calls) == 2
+        now[0] += 5.0
+        assert db_router.replica_lag() == 0.0  # back: measured as often as before
+        assert db_router.replica_lag() == 0.0
+        assert len(calls) == 4
+    finally:
+        db_router.forget_replica_lag()
+
+
 # --- The middleware and its cookie ------------------------------------------------------------
 
 
