@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve edge worker cluster cluster-test bench load-test fault-test lint messages check clean gettext browser-deps varnish-deps broker-check
+.PHONY: run test install migrate demo serve edge worker cluster cluster-test bench bench-cluster load-test fault-test lint messages check clean gettext browser-deps varnish-deps broker-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -156,6 +156,11 @@ PASSES ?= 2
 bench: install varnish-deps
 	$(PY) bench/run.py --articles $(ARTICLES) --comments $(COMMENTS) \
 	  --search-articles $(SEARCH_ARTICLES) --duration $(DURATION) --passes $(PASSES)
+
+# The same site measured through `make cluster`'s edge and nodes (docs/deploy.md): the
+# cluster on ports 18680-18684 of its own, then wrk rows printed as a table.
+bench-cluster: install varnish-deps broker-check
+	$(PY) bench/cluster_run.py
 
 # Reliability (see docs/reliability.md). load-test: concurrent readers and commenters against
 # `make serve` on PostgreSQL (database levant24_load), then every accepted comment is checked

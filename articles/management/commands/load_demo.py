@@ -253,6 +253,9 @@ class Command(BaseCommand):
                     ContentFile(make_picture(index, tall=data.get("tall", False))),
                     save=False,
                 )
+                # FieldFile.save() leaves the stored size empty (a form's upload fills it):
+                # measured now, so that no page view has to open the file for it.
+                Article._meta.get_field("image").update_dimension_fields(article, force=True)
             article.save()
             article.tags.set(data["tags"])
             for minutes, text, pinned in data.get("live_updates", ()):
