@@ -19,7 +19,7 @@ from core.links import link
 
 from . import seo
 from .images import responsive_image as build_responsive_image
-from .models import KIND_PLURALS, KIND_SLUGS
+from .models import KIND_DISPLAY, KIND_PLURALS, KIND_SLUGS
 from .sanitize import safe_html
 
 
@@ -105,7 +105,20 @@ def kind_plural(kind):
 TEASER_SIZES = "(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, 100vw"
 
 
-def teaser(item, *, compact=False, show_lead=False, eager=False):
+_KIND_TEXT: dict = {}
+
+
+def _kind_text(catalogue) -> dict:
+    """The kinds' labels in the language of ``catalogue`` (the active one), translated once
+    per process and language rather than once per teaser."""
+    found = _KIND_TEXT.get(catalogue)
+    if found is None:
+        found = _KIND_TEXT[catalogue] = {kind: str(label) for kind, label in KIND_DISPLAY.items()}
+    return found
+
+
+@pass_context
+def teaser(context, item, *, compact=False, show_lead=False, eager=False):
     """An article's teaser in a list: every value escaped, then one f-string."""
     image = ""
     if item.image and not compact:
@@ -113,15 +126,21 @@ def teaser(item, *, compact=False, show_lead=False, eager=False):
     lead = ""
     if show_lead and item.lead:
         lead = f'<p class="teaser-lead">{escape(truncatewords(item.lead, 40))}</p>'
+    catalogue = context.get("page_catalogue")
+    label = _kind_text(catalogue).get(item.kind, item.kind) if catalogue else item.kind_label
     # What |date does in a template: the site's time zone.
-    published = timezone.localtime(item.published_at) if item.published_at else None
+    published = item.published_at
+    if published:
+        published = published.astimezone(
+            context.get("page_timezone") or timezone.get_current_timezone()
+        )
     when = published.isoformat() if published else ""
     day = published.strftime("%d/%m/%Y") if published else ""
     return Markup(  # noqa: S704 - every value above is escaped
         f'\n<article class="teaser{" teaser-compact" if compact else ""}">\n'
         f'  <a href="{escape(item.get_absolute_url())}">\n    {image}\n'
         f"    <h3>{escape(item.title)}</h3>\n  </a>\n  {lead}\n"
-        f'  <p class="labels"><span class="label label-kind">{escape(item.kind_label)}'
+        f'  <p class="labels"><span class="label label-kind">{escape(label)}'
         f'</span> <span class="label">{escape(item.section.name)}</span> '
         f'<time datetime="{when}">{day}</time></p>\n</article>\n'
     )

@@ -48,6 +48,12 @@ def forget_site_settings() -> None:
     cache.delete(SITE_SETTINGS_CACHE_KEY)
 
 
+def _remember_section(article: Article, section: Section) -> None:
+    """``article.section = section`` for a teaser just read (its section_id is that
+    section's already), without the descriptor's checks: a home page has seventy."""
+    Article.section.field.set_cached_value(article, section)
+
+
 @functools.cache
 def _scheduled_statement():
     field = rawsql.fields(Article, ("published_at",))
@@ -136,7 +142,7 @@ def _teasers(rows, teaser_fields, section_fields, db, *, skip: int = 0) -> list[
         section_pk = row[cut]
         if section_pk not in sections:
             sections[section_pk] = rawsql.build(Section, section_fields, row[cut:], db)
-        item.section = sections[section_pk]
+        _remember_section(item, sections[section_pk])
         items.append(item)
     return items
 
@@ -260,7 +266,7 @@ def _home_blocks_in_one_statement() -> dict:
         section_pk = row[cut]
         if section_pk not in sections:
             sections[section_pk] = rawsql.build(Section, section_fields, row[cut:], db)
-        item.section = sections[section_pk]
+        _remember_section(item, sections[section_pk])
         role, rank = row[0], row[1]
         if role in ("kind", "section"):
             found[role].setdefault(rank, []).append(item)
@@ -427,7 +433,7 @@ def article_surroundings(article: Article) -> dict:
         section_pk = row[cut]
         if section_pk not in sections:
             sections[section_pk] = rawsql.build(Section, section_fields, row[cut:], db)
-        item.section = sections[section_pk]
+        _remember_section(item, sections[section_pk])
         found[row[0]].append(item)
     for items in found.values():
         items.sort(key=lambda a: (a.published_at, a.pk), reverse=True)

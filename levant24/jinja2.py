@@ -97,7 +97,18 @@ def translations(catalogue=None) -> dict:
             found = message
         return Markup(found) % variables  # noqa: S704 - our catalogue; values escaped by %
 
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext}
+    return {
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+        "pgettext": pgettext,
+        # For the helpers a page calls dozens of times (teasers): looked up once here.
+        "page_catalogue": catalogue,
+        "page_timezone": timezone.get_current_timezone(),
+    }
+
+
+PAGE_LOCALS = ("_", "gettext", "ngettext", "pgettext", "page_catalogue", "page_timezone")
 
 
 def render_within(context, name: str, values: dict) -> Markup:
@@ -105,7 +116,7 @@ def render_within(context, name: str, values: dict) -> Markup:
     section, a live coverage), with the page's translation functions (``context``: the
     page's Jinja2 context)."""
     template = context.environment.get_template(name)
-    values.update({key: context[key] for key in ("_", "gettext", "ngettext", "pgettext")})
+    values.update({key: context[key] for key in PAGE_LOCALS})
     return Markup(template.render(values))  # noqa: S704 - an autoescaping template
 
 
