@@ -522,22 +522,23 @@ def test_article_page_query_count_is_constant(
     SiteSettings.load()
     ModerationSettings.load()
     cache.clear()  # every setting is read from the database too
-    # The article, its tags, neighbours, related and latest articles, the site and
-    # moderation settings, the next scheduled time, the thread's shape and its HTML.
-    with django_assert_max_num_queries(11):
+    # The article with its section and author; one statement for its neighbours, related
+    # and latest articles and the next scheduled time; its tags; the site and moderation
+    # settings; the thread (shape and stored HTML together).
+    with django_assert_max_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="comment-body"') == count
 
 
-def test_comment_thread_takes_two_queries_whatever_the_number_of_comments(
+def test_comment_thread_takes_one_query_whatever_the_number_of_comments(
     article, django_assert_max_num_queries
 ):
     from comments.selectors import thread
 
     for count in (0, 100):
         _thread(article, count)
-        with django_assert_max_num_queries(2):  # the thread's shape, then the page's HTML
+        with django_assert_max_num_queries(1):  # the thread's shape and its stored HTML
             built = thread(article=article)
         assert built.count == Comment.objects.approved().count()
 
