@@ -104,7 +104,8 @@ def main() -> None:
 # Where the time goes (cumulative, so the parts overlap: SQL runs inside templates too).
 PARTS = [
     ("template rendering (TemplateResponse.render)", "django/template/response.py", "render"),
-    ("SQL: compile, execute, fetch (SQLCompiler.execute_sql)", "sql/compiler.py", "execute_sql"),
+    ("SQL through the ORM: compile, execute, fetch", "sql/compiler.py", "execute_sql"),
+    ("SQL written by hand: execute, fetch, convert (core.rawsql.run)", "core/rawsql.py", "run"),
     ("URL reversing (reverse)", "django/urls/base.py", "reverse"),
     ("translations (gettext)", "django/utils/translation/__init__.py", "gettext"),
     ("date formatting and time zones (localtime)", "django/utils/timezone.py", "localtime"),
