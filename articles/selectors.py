@@ -258,15 +258,9 @@ def _home_blocks_in_one_statement() -> dict:
     params = {"status": Status.PUBLISHED, "now": timezone.now(), "kinds": list(Kind.values)}
     every = (None, None, *teaser_fields, *section_fields)
     rows, db = rawsql.run(Article, sql, params, every)
-    cut = 2 + len(teaser_fields)
-    sections: dict = {}
     found: dict = {"lead": [], "top": [], "kind": {}, "section": {}, "scheduled": []}
-    for row in rows:
-        item = rawsql.build(Article, teaser_fields, row[2:cut], db)
-        section_pk = row[cut]
-        if section_pk not in sections:
-            sections[section_pk] = rawsql.build(Section, section_fields, row[cut:], db)
-        _remember_section(item, sections[section_pk])
+    items = _teasers(rows, teaser_fields, section_fields, db, skip=2)
+    for row, item in zip(rows, items, strict=True):
         role, rank = row[0], row[1]
         if role in ("kind", "section"):
             found[role].setdefault(rank, []).append(item)
@@ -426,14 +420,8 @@ def article_surroundings(article: Article) -> dict:
     every = (None, *teaser_fields, *section_fields)
     rows, db = rawsql.run(Article, sql, params, every)
     found = {role: [] for role in NEIGHBOUR_ROLES.values()}
-    sections = {}
-    cut = 1 + len(teaser_fields)
-    for row in rows:
-        item = rawsql.build(Article, teaser_fields, row[1:cut], db)
-        section_pk = row[cut]
-        if section_pk not in sections:
-            sections[section_pk] = rawsql.build(Section, section_fields, row[cut:], db)
-        _remember_section(item, sections[section_pk])
+    items = _teasers(rows, teaser_fields, section_fields, db, skip=1)
+    for row, item in zip(rows, items, strict=True):
         found[row[0]].append(item)
     for items in found.values():
         items.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
