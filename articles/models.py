@@ -135,10 +135,6 @@ class ArticleQuerySet(models.QuerySet):
             *TEASER_FIELDS, "section__id", "section__name", "section__slug"
         )
 
-    def for_page(self):
-        """An article to show: everything but its search columns."""
-        return self.select_related("section", "author").defer(*SEARCH_COLUMNS)
-
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 

@@ -22,7 +22,7 @@ def article_preview(request, pk: int):
     if not services.user_can_view(user, article):
         raise Http404
     if article.is_public:
-        context = selectors.article_page_context(article)
+        context = selectors.article_main_context(article)
         context["share_url"] = request.build_absolute_uri(article.get_absolute_url())
     else:
         # Unpublished articles have no place in the public order yet.

@@ -106,9 +106,6 @@ class PublicTeasers:
         rows, _db = rawsql.run(Article, sql, self._public(), (None,))
         return rows[0][0]
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None:
             raise TypeError("PublicTeasers takes a slice without a step")
@@ -160,54 +157,22 @@ def latest_news(*, exclude_id: int | None = None, limit: int = LATEST_COUNT):
 
 def _top_per_group(queryset, *, field: str, values: list, size: int) -> dict:
     """The newest ``size`` public articles for each of ``values`` of ``field``, in one
-    query, with the teaser's columns.
-
-    PostgreSQL reads each group through its index with a LIMIT, in one LATERAL join: the
-    cost follows the size of the blocks, not of the archive, and the statement is written
-    once, not compiled again for every group. SQLite has no LATERAL, so there every
-    article is ranked with a window function instead (fine for a small archive).
-    """
+    query, with the teaser's columns: every article ranked with a window function (the
+    home page's version for SQLite; PostgreSQL reads the blocks through its indexes in
+    ``_home_statement``)."""
     if not values:
         return {}
-    newest = ("-published_at", "-id")
-    if connection.vendor == "postgresql":
-        rows = sorted(
-            Article.objects.raw(
-                _lateral_sql(field), [list(values), Status.PUBLISHED, timezone.now(), size]
-            ),
-            key=lambda article: (article.published_at, article.pk),
-            reverse=True,
+    ranked = queryset.filter(**{f"{field}__in": values}).annotate(
+        group_rank=Window(
+            RowNumber(),
+            partition_by=[F(field)],
+            order_by=[F("published_at").desc(), F("id").desc()],
         )
-    else:
-        ranked = queryset.filter(**{f"{field}__in": values}).annotate(
-            group_rank=Window(
-                RowNumber(),
-                partition_by=[F(field)],
-                order_by=[F("published_at").desc(), F("id").desc()],
-            )
-        )
-        rows = ranked.filter(group_rank__lte=size).order_by(*newest)
+    )
     groups: dict = {}
-    for article in rows:
+    for article in ranked.filter(group_rank__lte=size).order_by("-published_at", "-id"):
         groups.setdefault(getattr(article, field), []).append(article)
     return groups
-
-
-@functools.cache
-def _lateral_sql(field: str) -> str:
-    """The newest published articles per value of ``field`` (a parameter array)."""
-    meta = Article._meta
-    column = meta.get_field(field.removesuffix("_id")).column
-    array_type = "bigint[]" if field.endswith("_id") else "text[]"
-    columns = ", ".join(f'"{meta.get_field(name).column}"' for name in TEASER_FIELDS)
-    # Only names from the model's own definition are written into the statement; every
-    # value is a parameter.
-    return (
-        f"SELECT a.* FROM unnest(%s::{array_type}) AS g(value) CROSS JOIN LATERAL ("  # noqa: S608
-        f'SELECT {columns} FROM "{meta.db_table}" '
-        f'WHERE "{column}" = g.value AND "status" = %s AND "published_at" <= %s '
-        f'ORDER BY "published_at" DESC, "id" DESC LIMIT %s) AS a'
-    )
 
 
 def home_blocks() -> dict:
@@ -326,7 +291,8 @@ def _home_blocks_by_orm() -> dict:
 
 SECTION_FIELDS = ("id", "name", "slug", "order", "description")
 AUTHOR_FIELDS = ("id", "username", "first_name", "last_name", "display_name", "bio", "photo")
-NEIGHBOUR_ROLES = {"previous": "p", "next": "n", "related": "r", "latest": "l", "scheduled": "s"}
+# The parts of the statement: previous, next, related, latest, next scheduled.
+NEIGHBOUR_ROLES = ("p", "n", "r", "l", "s")
 
 
 def _table(model) -> str:
@@ -419,7 +385,7 @@ def article_surroundings(article: Article) -> dict:
     ]
     every = (None, *teaser_fields, *section_fields)
     rows, db = rawsql.run(Article, sql, params, every)
-    found = {role: [] for role in NEIGHBOUR_ROLES.values()}
+    found = {role: [] for role in NEIGHBOUR_ROLES}
     items = _teasers(rows, teaser_fields, section_fields, db, skip=1)
     for row, item in zip(rows, items, strict=True):
         found[row[0]].append(item)
@@ -463,7 +429,3 @@ def article_main_context(article: Article) -> dict:
     """What the article block of its page shows besides the article: tags, neighbours,
     related articles; and the latest news beside it."""
     return {"tags": article_tags(article)} | article_surroundings(article)
-
-
-def article_page_context(article: Article) -> dict:
-    return article_main_context(article)

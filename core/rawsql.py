@@ -33,23 +33,22 @@ def columns(alias: str, model_fields) -> str:
     return ", ".join(f'"{alias}"."{field.column}"' for field in model_fields)
 
 
-def _converters(connection, model_fields) -> list:
+@functools.cache
+def _converters(alias: str, model_fields: tuple) -> list:
+    """(position, converter, expression) for each value of a row that needs converting on
+    database ``alias`` (SQLite's text dates and integer booleans; PostgreSQL's need none)."""
+    connection = connections[alias]
     found = []
     for position, field in enumerate(model_fields):
         if field is None:
             continue  # a column of the statement's own (a label, a count)
         expression = field.get_col(field.model._meta.db_table)
-        backend = connection.ops.get_db_converters(expression)
-        found += [(position, converter, expression) for converter in backend]
-        found += [
-            (position, converter, expression) for converter in field.get_db_converters(connection)
-        ]
+        for converter in (
+            *connection.ops.get_db_converters(expression),
+            *field.get_db_converters(connection),
+        ):
+            found.append((position, converter, expression))
     return found
-
-
-@functools.cache
-def _converters_for(vendor_alias: str, model_fields: tuple) -> list:
-    return _converters(connections[vendor_alias], model_fields)
 
 
 def run(model, sql: str, params, model_fields: tuple) -> tuple[list[list], str]:
@@ -66,7 +65,7 @@ def run(model, sql: str, params, model_fields: tuple) -> tuple[list[list], str]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = _converters_for(db, model_fields)
+    converters = _converters(db, model_fields)
     if converters:
         converted = []
         for row in rows:

@@ -86,17 +86,24 @@ STANDBY_MINIMUMS = (
 )
 
 
+def _primary_args(host: str, primary: dict) -> list[str]:
+    """psql/pg_basebackup arguments that reach the primary."""
+    return [
+        "-h",
+        host,
+        "-p",
+        str(primary.get("PORT") or 5432),
+        "-U",
+        primary.get("USER") or "postgres",
+    ]
+
+
 def _standby_minimums(bindir: str, host: str, primary: dict) -> str:
     names = ", ".join(f"'{name}'" for name in STANDBY_MINIMUMS)
     result = subprocess.run(
         [
             os.path.join(bindir, "psql"),
-            "-h",
-            host,
-            "-p",
-            str(primary.get("PORT") or 5432),
-            "-U",
-            primary.get("USER") or "postgres",
+            *_primary_args(host, primary),
             "-d",
             "postgres",
             "-tAF=",
@@ -128,12 +135,7 @@ def start_replica(primary: dict, *, port: int) -> Replica:
     result = _as_postgres(
         [
             os.path.join(bindir, "pg_basebackup"),
-            "-h",
-            host,
-            "-p",
-            str(primary.get("PORT") or 5432),
-            "-U",
-            primary.get("USER") or "postgres",
+            *_primary_args(host, primary),
             "-D",
             replica.data,
             "-X",
